@@ -1,0 +1,59 @@
+"""The article record every reader produces and every later stage consumes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Article:
+    """One news article, as read from a file, a JSON line or a web-archive record."""
+
+    id: str
+    title: str
+    body: str
+    url: str | None = None
+    author: str | None = None
+    source: str | None = None
+    published: datetime | None = None
+    lang: str = "en"  # "en" or "zh"
+    script: str | None = None  # "hans" / "hant" for Chinese
+    location: str = ""  # where it was read: path, path:line, or path#offset
+
+    @property
+    def language_tag(self) -> str:
+        """BCP 47 tag: en, zh-Hans or zh-Hant."""
+        if self.lang == "zh" and self.script:
+            return "zh-" + self.script.capitalize()
+        return self.lang
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (dates as ISO strings)."""
+        data = asdict(self)
+        data["published"] = format_date(self.published)
+        data["lang"] = self.language_tag
+        del data["script"]
+        return data
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """An input item that could not be read: where, and why."""
+
+    location: str
+    reason: str
+    skipped: bool = False  # True: deliberately passed over (not an article), not a failure
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"location": self.location, "reason": self.reason, "skipped": self.skipped}
+
+
+def format_date(value: datetime | None) -> str | None:
+    """ISO date, with the time only when the source gave one."""
+    if value is None:
+        return None
+    if (value.hour, value.minute, value.second) == (0, 0, 0):
+        return value.date().isoformat()
+    return value.isoformat(timespec="minutes")

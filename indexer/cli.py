@@ -1,0 +1,220 @@
+"""The `newsarchive` command: thin wrappers around the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .article import Article, ItemError
+from .config import Settings, load_settings
+from .errors import NewsArchiveError
+from .parse import read_inputs
+from .search import SearchRequest, search
+from .store import Archive, IndexSummary
+
+EXIT_OK, EXIT_ERROR, EXIT_ITEMS_FAILED = 0, 1, 3
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class _Group(click.Group):
+    """Turns library errors into `Error: …` and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsArchiveError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--config",
+    "config_path",
+    envvar="NEWSARCHIVE_CONFIG",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: ./config.toml when present). Env: NEWSARCHIVE_CONFIG.",
+)
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index folder, overriding index.path from the config.",
+)
+@click.version_option(package_name="newsarchive")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, index_path: Path | None) -> None:
+    """Index and search news archives in English and Chinese."""
+    if config_path is None and Path("config.toml").is_file():
+        config_path = Path("config.toml")
+    settings = load_settings(config_path)
+    if index_path is not None:
+        settings = settings.with_index(index_path)
+    ctx.obj = settings
+
+
+def _progress(enabled: bool) -> tuple[Callable[[Article | ItemError], None] | None, Any]:
+    """A per-item callback that drives a progress bar on a terminal (None otherwise)."""
+    if not enabled or not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+    return (lambda item: bar.update(1)), bar
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no list of problems.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every failed or skipped item, with the reason, to this JSON file.")
+@click.pass_obj
+def index_cmd(settings: Settings, paths: tuple[Path, ...], quiet: bool, as_json: bool,
+              report: Path | None) -> None:
+    """Index articles from files and folders (recursively).
+
+    Reads .html/.htm pages, .txt articles and .jsonl exports. Indexing the same
+    input again updates articles in place, by id. Without PATHS, indexes the
+    sources listed in config.toml.
+
+    Example: newsarchive index corpus/ ~/saved-pages/
+    """
+    sources = list(paths) or list(settings.source_paths)
+    if not sources:
+        raise click.UsageError("give a PATH, or list sources.paths in config.toml")
+    on_item, bar = _progress(not quiet and not as_json)
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    try:
+        summary = Archive(settings).add(read_inputs(sources, max_bytes), on_item)
+    finally:
+        if bar is not None:
+            bar.close()
+    if report is not None:
+        report.write_text(
+            json.dumps([p.to_dict() for p in summary.problems], ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+    if as_json:
+        _echo_json(summary.to_dict())
+    else:
+        _print_summary(summary, quiet)
+    sys.exit(EXIT_OK if summary.ok else EXIT_ITEMS_FAILED)
+
+
+def _print_summary(summary: IndexSummary, quiet: bool) -> None:
+    if not quiet:
+        for problem in summary.problems:
+            if not problem.skipped:
+                click.echo(f"failed: {problem.location}: {problem.reason}", err=True)
+    rate = (summary.indexed + summary.updated) / summary.seconds if summary.seconds else 0.0
+    click.echo(
+        f"indexed {summary.indexed}, updated {summary.updated}, skipped {summary.skipped}, "
+        f"failed {summary.failed} in {summary.seconds:.1f} s ({rate:.0f} articles/s)"
+    )
+
+
+@cli.command("parse")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_obj
+def parse_cmd(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Show what would be indexed, without touching the index.
+
+    Example: newsarchive parse corpus/html/typhoon.html --json
+    """
+    failed = False
+    max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    for item in read_inputs(paths, max_bytes):
+        if isinstance(item, ItemError):
+            failed = failed or not item.skipped
+            if as_json:
+                click.echo(json.dumps({"error": item.to_dict()}, ensure_ascii=False))
+            else:
+                label = "skipped" if item.skipped else "failed"
+                click.echo(f"{label}: {item.location}: {item.reason}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(_describe(item))
+    sys.exit(EXIT_ITEMS_FAILED if failed else EXIT_OK)
+
+
+def _describe(article: Article) -> str:
+    data = article.to_dict()
+    body = data.pop("body")
+    lines = [f"{key:>9}: {value}" for key, value in data.items() if value]
+    preview = " ".join(body.split())[:160]
+    lines.append(f"{'body':>9}: {len(body)} characters: {preview}…")
+    return "\n".join(lines) + "\n"
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--limit", "-n", default=None, type=int, help="Hits to show (default from config).")
+@click.option("--offset", default=0, type=int, help="Hits to skip (for paging).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Published on or before.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result object as JSON.")
+@click.pass_obj
+def search_cmd(settings: Settings, query: str, limit: int | None, offset: int, sort: str,
+               date_from: str | None, date_to: str | None, as_json: bool) -> None:
+    """Search the index. Words, "quoted phrases", AND/OR/NOT, title:, author:,
+    source:, date:2016-01..2016-03, and prefix* work in English and Chinese.
+
+    Example: newsarchive search '马云 OR "Jack Ma"' --limit 5
+    """
+    request = SearchRequest(query, limit or settings.default_limit, offset, sort, date_from, date_to)
+    page = search(Archive(settings), request)
+    if as_json:
+        _echo_json(page.to_dict())
+        return
+    click.echo(f"{page.total} hits for {query!r} ({page.took_ms:.0f} ms)")
+    for number, hit in enumerate(page.hits, start=page.offset + 1):
+        meta = " · ".join(x for x in (hit.published, hit.source, hit.author) if x)
+        click.echo(f"\n{number}. {hit.title_marked.text('**', '**') or hit.title}")
+        click.echo(f"   {meta}  [{hit.id}]")
+        if hit.snippet:
+            click.echo(f"   {hit.snippet.text('**', '**')}")
+
+
+@cli.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default from config).")
+@click.option("--port", default=None, type=int, help="Port (default from config).")
+@click.option("--dev", is_flag=True, help="Flask's development server, with reloading.")
+@click.pass_obj
+def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool) -> None:
+    """Serve the search page and the JSON API.
+
+    Runs waitress, a production WSGI server, with `server.threads` threads.
+
+    Example: newsarchive serve --port 8080
+    """
+    from webapp import create_app
+
+    host = host or settings.host
+    port = port or settings.port
+    app = create_app(settings)
+    click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
+    if dev:
+        app.run(host=host, port=port, debug=True)
+        return
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=settings.threads, ident="newsarchive")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="newsarchive")
+

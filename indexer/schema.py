@@ -1,0 +1,67 @@
+"""The index schema: a persisted artefact, versioned.
+
+Whoosh pickles this schema, analyzers included, into the index. Bump SCHEMA_VERSION
+whenever a field or what the analyzer produces changes: an index built with another
+version is refused with a message that names `newsarchive reindex`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from .analysis import bilingual_analyzer
+from .article import Article
+
+SCHEMA_VERSION = 1
+
+#: Text fields a free query searches, with their weight relative to the body.
+SEARCH_FIELDS = {"title": 2.5, "body": 1.0, "author": 1.5, "source": 1.0}
+
+
+def build_schema(segmenter: str = "jieba") -> Schema:
+    """Fields of an article document; text fields share the bilingual analyzer."""
+    analyzer = bilingual_analyzer(segmenter)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        # Positions and character offsets: phrase queries, and highlights without re-analysis.
+        title=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
+        body=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
+        author=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        source=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        # Exact values for facets and filters.
+        source_name=ID(sortable=True),
+        lang=KEYWORD(stored=True, lowercase=True, scorable=False),
+        langtag=ID(sortable=True),
+        year=ID(sortable=True),
+        published=DATETIME(stored=True, sortable=True),
+        url=ID(stored=True),
+        location=STORED(),
+    )
+
+
+def to_document(article: Article) -> dict[str, Any]:
+    """The Whoosh document for an article."""
+    tag = article.language_tag
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        # "zh zh-hans": `lang:zh` finds both scripts, `lang:zh-hant` one of them.
+        "lang": f"{article.lang} {tag}" if tag != article.lang else tag,
+        "_stored_lang": tag,
+        "langtag": tag,
+        "location": article.location,
+    }
+    if article.author:
+        doc["author"] = article.author
+    if article.source:
+        doc["source"] = article.source
+        doc["source_name"] = article.source
+    if article.url:
+        doc["url"] = article.url
+    if article.published:
+        doc["published"] = article.published
+        doc["year"] = str(article.published.year)
+    return doc

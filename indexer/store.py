@@ -1,0 +1,254 @@
+"""The index on disk: an index home holding generations of a Whoosh index.
+
+Layout of the index home (``index.path`` in config.toml)::
+
+    CURRENT              name of the live generation, replaced atomically
+    gen-000001/          a Whoosh index, plus newsarchive.json (schema version, segmenter)
+
+Readers follow CURRENT, so a rebuilt generation can replace the live one in one
+rename while searches go on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+
+from . import __version__
+from .article import Article, ItemError
+from .config import Settings
+from .errors import IndexLockedError, IndexMissingError, NotFoundError, OutdatedIndexError
+from .schema import SCHEMA_VERSION, build_schema, to_document
+
+CURRENT = "CURRENT"
+META = "newsarchive.json"
+
+
+@dataclass
+class IndexSummary:
+    """What an indexing run did."""
+
+    indexed: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    problems: list[ItemError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indexed": self.indexed,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "seconds": round(self.seconds, 3),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+class Archive:
+    """An index home: opens the live generation, creates one, reuses searchers."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.home = Path(settings.index_path)
+        self._local = threading.local()
+
+    # --- generations -----------------------------------------------------------------
+
+    def current_dir(self) -> Path:
+        """The live generation's folder; IndexMissingError when there is none."""
+        try:
+            name = (self.home / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise IndexMissingError(
+                f"no index at {self.home}; build one with `newsarchive index PATH`"
+            ) from None
+        return self.home / name
+
+    def exists(self) -> bool:
+        return (self.home / CURRENT).is_file()
+
+    def create(self) -> Path:
+        """Create an empty generation and make it live (only when there is no index yet)."""
+        directory = self.new_generation()
+        self.switch_to(directory)
+        return directory
+
+    def new_generation(self) -> Path:
+        """An empty Whoosh index in a fresh generation folder, not yet live."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        numbers = [int(p.name[4:]) for p in self.home.glob("gen-*") if p.name[4:].isdigit()]
+        directory = self.home / f"gen-{max(numbers, default=0) + 1:06d}"
+        directory.mkdir()
+        whoosh_index.create_in(str(directory), build_schema(self.settings.segmenter))
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "segmenter": self.settings.segmenter,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "newsarchive": __version__,
+        }
+        _write_atomic(directory / META, json.dumps(meta, indent=2))
+        return directory
+
+    def switch_to(self, directory: Path) -> None:
+        """Make a generation live with one atomic rename."""
+        _write_atomic(self.home / CURRENT, directory.name + "\n")
+
+    def meta(self, directory: Path | None = None) -> dict[str, Any]:
+        directory = directory or self.current_dir()
+        try:
+            data: dict[str, Any] = json.loads((directory / META).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            data = {}
+        return data
+
+    def open_index(self, directory: Path | None = None) -> Any:
+        """The Whoosh index of a generation, refused when built with another schema."""
+        directory = directory or self.current_dir()
+        meta = self.meta(directory)
+        version = meta.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise OutdatedIndexError(
+                f"the index at {directory} was built with schema version {version}, "
+                f"this newsarchive uses version {SCHEMA_VERSION}; "
+                "rebuild it with `newsarchive reindex`"
+            )
+        if not whoosh_index.exists_in(str(directory)):
+            raise IndexMissingError(f"no Whoosh index in {directory}")
+        return whoosh_index.open_dir(str(directory))
+
+    # --- reading ---------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """A searcher over the live generation, reused per thread and refreshed when stale."""
+        local = self._local
+        directory = self.current_dir()
+        cached: Searcher | None = getattr(local, "searcher", None)
+        if cached is not None and getattr(local, "directory", None) == directory:
+            if cached.up_to_date():
+                return cached
+            fresh: Searcher = cached.refresh()
+            local.searcher = fresh
+            return fresh
+        if cached is not None:
+            cached.close()
+        searcher = self.open_index(directory).searcher()
+        local.searcher, local.directory = searcher, directory
+        return searcher
+
+    def close(self) -> None:
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None:
+            cached.close()
+            self._local.searcher = None
+
+    def stored(self, article_id: str) -> dict[str, Any]:
+        """The stored fields of one article; NotFoundError when there is no such id."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        fields: dict[str, Any] = searcher.stored_fields(docnum)
+        return fields
+
+    # --- writing ---------------------------------------------------------------------
+
+    def add(
+        self,
+        items: Iterable[Article | ItemError],
+        on_item: Callable[[Article | ItemError], None] | None = None,
+    ) -> IndexSummary:
+        """Add or update articles by id, committing every `batch_size` articles."""
+        if not self.exists():
+            self.create()
+        return write_items(self.open_index(), items, self.settings, on_item)
+
+
+def write_items(
+    ix: Any,
+    items: Iterable[Article | ItemError],
+    settings: Settings,
+    on_item: Callable[[Article | ItemError], None] | None = None,
+) -> IndexSummary:
+    """Write items to a Whoosh index in batches; errors are counted, never raised."""
+    summary = IndexSummary()
+    started = time.perf_counter()
+    writer = _writer(ix, settings)
+    before = ix.searcher()  # what was committed before this run: updated vs new
+    in_batch: set[str] = set()
+    done: set[str] = set()
+    try:
+        for item in items:
+            if on_item is not None:
+                on_item(item)
+            if isinstance(item, ItemError):
+                summary.problems.append(item)
+                if item.skipped:
+                    summary.skipped += 1
+                else:
+                    summary.failed += 1
+                continue
+            if item.id in in_batch:
+                # The same id twice in one batch: commit so the second replaces the first.
+                writer.commit()
+                writer, in_batch = _writer(ix, settings), set()
+            existed = item.id in done or before.document_number(id=item.id) is not None
+            writer.update_document(**to_document(item))
+            in_batch.add(item.id)
+            done.add(item.id)
+            if existed:
+                summary.updated += 1
+            else:
+                summary.indexed += 1
+            if len(in_batch) >= settings.batch_size:
+                writer.commit()
+                writer, in_batch = _writer(ix, settings), set()
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        before.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _writer(ix: Any, settings: Settings) -> Any:
+    try:
+        return ix.writer(timeout=settings.writer_timeout, limitmb=128)
+    except LockError:
+        raise IndexLockedError(
+            f"another process is writing to the index at {ix.storage.folder} "
+            f"(waited {settings.writer_timeout:g} s); try again when it has finished"
+        ) from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def iter_stored(searcher: Searcher) -> Iterator[dict[str, Any]]:
+    """Stored fields of every live document."""
+    for docnum, fields in searcher.reader().iter_docs():
+        yield fields

@@ -1,0 +1,70 @@
+"""The newsarchive web app: a search page (`ui`) and a JSON API (`api`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from markupsafe import Markup
+
+from indexer.config import Settings, load_settings
+from indexer.errors import NewsArchiveError
+from indexer.highlight import Snippet
+from indexer.store import Archive
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app around one Archive, opened once and shared by every request."""
+    app = Flask(__name__)
+    settings = settings or load_settings()
+    app.config["SETTINGS"] = settings
+    app.extensions["archive"] = Archive(settings)
+
+    from .api import bp as api_bp
+    from .ui import bp as ui_bp
+
+    app.register_blueprint(ui_bp)
+    app.register_blueprint(api_bp, url_prefix="/api")
+
+    @app.template_filter("highlighted")
+    def highlighted(snippet: Snippet) -> Markup:
+        # The one place HTML is trusted: the highlighter escapes all text around <mark>.
+        return Markup(snippet.html())
+
+    @app.errorhandler(NewsArchiveError)
+    def library_error(exc: NewsArchiveError) -> Any:
+        return error_response(exc.status, str(exc))
+
+    @app.errorhandler(404)
+    def not_found(exc: Exception) -> Any:
+        return error_response(404, "not found")
+
+    @app.errorhandler(405)
+    def not_allowed(exc: Exception) -> Any:
+        return error_response(405, "method not allowed")
+
+    @app.errorhandler(500)
+    def internal(exc: Exception) -> Any:
+        return error_response(500, "internal error")
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app
+
+
+def error_response(status: int, message: str) -> Any:
+    """One error shape for the API, an error page for the UI."""
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"status": status, "message": message}}), status
+    return render_template("error.html", status=status, message=message), status
