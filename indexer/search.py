@@ -133,7 +133,7 @@ def parse_query(text: str, schema: Any, settings: Settings) -> tuple[wq.Query | 
                 raise QueryError(
                     f"a wildcard needs at least {MIN_PREFIX} letters before * or ?"
                 )
-    if isinstance(q, wq.NullQuery) or q is wq.NullQuery:
+    if q is wq.NullQuery:
         return None, filters
     return q, filters
 

@@ -1,0 +1,109 @@
+"""The analyzer, token by token: folding, offsets into the original text, positions."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from indexer.analysis import BilingualTokenizer, bilingual_analyzer, segment, terms
+from indexer.fold import detect_language, fold, to_simplified
+
+
+def tokens(text: str) -> list[tuple[str, int, int, int]]:
+    """(term, position, start, end) as the index stores them."""
+    analyzer = bilingual_analyzer()
+    return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)]
+
+
+def test_traditional_name_is_folded_before_segmenting() -> None:
+    # jieba alone cuts 馬雲 into 馬/雲; folded first it is one word, the same as 马云.
+    assert terms("馬雲") == ["马云"] == terms("马云")
+    assert terms("騰訊") == ["腾讯"] == terms("腾讯")
+
+
+def test_offsets_point_into_the_original_script() -> None:
+    text = "Alibaba chairman Jack Ma (馬雲) said"
+    toks = tokens(text)
+    assert [(t[0], t[1]) for t in toks] == [
+        ("alibaba", 0), ("chairman", 1), ("jack", 2), ("ma", 3), ("马云", 4), ("said", 5),
+    ]
+    term, _, start, end = toks[4]
+    assert text[start:end] == "馬雲"
+
+
+def test_positions_count_tokens_not_characters() -> None:
+    positions = [t[1] for t in tokens("臺灣颱風警報發布，氣象局提醒民眾")]
+    assert positions == list(range(len(positions)))
+
+
+def test_width_folding_keeps_offsets() -> None:
+    text = "型號ＡＢＣ１２３上市"
+    toks = tokens(text)
+    abc = next(t for t in toks if t[0] == "abc123")
+    assert text[abc[2]:abc[3]] == "ＡＢＣ１２３"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Investors were running", ["investor", "were", "run"]),
+        ("Article 5 of the U.S. law", ["articl", "5", "of", "the", "u", "s", "law"]),
+        ("2019年9月", ["2019", "年", "9", "月"]),
+        ("iPhone手机", ["iphon", "手机"]),
+    ],
+    ids=["english stemmed", "single letters and numbers kept", "digits in Chinese", "mixed run"],
+)
+def test_terms(text: str, expected: list[str]) -> None:
+    assert terms(text) == expected
+
+
+def test_chinese_words_are_never_stemmed() -> None:
+    assert terms("蘋果公司 apples 1987") == ["苹果公司", "appl", "1987"]
+
+
+def test_combining_marks_fold_with_their_base() -> None:
+    text = "e\u0301tude"  # é written as e + combining acute
+    (term, _, start, end), = tokens(text)
+    assert term == "étude" and (start, end) == (0, len(text))
+
+
+def test_fold_map_is_none_when_nothing_moves() -> None:
+    assert fold("plain text 中文") == ("plain text 中文", None)
+    folded, origin = fold("ＡＢ")
+    assert folded == "AB" and origin is None  # same length, same places
+
+
+def test_to_simplified_keeps_length() -> None:
+    for text in ("臺灣颱風警報", "乾淨的電動車", "後來著名"):
+        assert len(to_simplified(text)) == len(text)
+
+
+def test_segment_reports_han_runs() -> None:
+    assert [(w, han) for w, _, _, han in segment("Tencent 腾讯")] == [("Tencent", False), ("腾讯", True)]
+
+
+def test_analyzer_survives_pickling() -> None:
+    # Whoosh pickles the schema, analyzer included, into the index.
+    analyzer = bilingual_analyzer()
+    clone = pickle.loads(pickle.dumps(analyzer))
+    assert [t.text for t in clone("馬雲")] == ["马云"]
+    assert clone == analyzer
+
+
+def test_unknown_segmenter_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown segmenter"):
+        BilingualTokenizer("nonesuch")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The central bank held rates.", ("en", None)),
+        ("Jack Ma (馬雲) spoke to investors in Guiyang on Monday.", ("en", None)),
+        ("臺灣颱風警報，氣象局提醒民眾注意", ("zh", "hant")),
+        ("台湾台风警报，气象局提醒民众注意", ("zh", "hans")),
+    ],
+)
+def test_detect_language(text: str, expected: tuple[str, str | None]) -> None:
+    assert detect_language(text) == expected
