@@ -4,7 +4,14 @@ The text is folded before it is cut: NFKC width folding (ＡＢＣ１２３ → 
 Traditional → Simplified folding with OpenCC, so that 馬雲 and 马云 reach jieba as the
 same string (jieba's dictionary is Simplified: it cuts 馬雲 into 馬/雲 but keeps 马云
 whole). Runs of Han characters go to the segmenter; runs of other letters and digits
-are words. Every token keeps its start/end offsets in the *original* text, so
+are words.
+
+Chinese words are indexed at their finest grain: a word of three or more characters
+that the dictionary can split (数据中心 → 数据/中心, 大数据 → 大/数据) is indexed as its
+parts, and a query word is cut the same way and searched as a phrase of its parts.
+The segmenter cuts the same string differently in different contexts (大/数据中心,
+大数据/中心); the parts do not move, so 数据 finds 大数据中心 and "数据中心" finds
+both cuts. Personal names (马云, 蔡英文) are never split, so 英文 does not find 蔡英文. Every token keeps its start/end offsets in the *original* text, so
 highlights mark what the reader sees, and its position counts tokens (0, 1, 2 …), so
 phrase queries work in both languages.
 
@@ -16,6 +23,8 @@ schema change (bump ``indexer.schema.SCHEMA_VERSION``).
 from __future__ import annotations
 
 import logging
+import math
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -68,6 +77,73 @@ def _load_segmenter(name: str) -> Callable[[str], Iterable[str]]:
     raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")
 
 
+_NAME_TAGS = ("nr", "nrt", "nrfg")  # jieba's tags for personal and transliterated names
+
+
+class _Dictionary:
+    """jieba's word list: frequencies for splitting words, and which words are names."""
+
+    def __init__(self) -> None:
+        import jieba
+
+        path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+        self.freq: dict[str, int] = {}
+        self.names: set[str] = set()
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) < 2:
+                    continue
+                word, count = parts[0], int(parts[1])
+                self.freq[word] = count
+                if len(parts) > 2 and parts[2] in _NAME_TAGS:
+                    self.names.add(word)
+        self.log_total = math.log(sum(self.freq.values()))
+
+
+_dictionary: _Dictionary | None = None
+
+
+def _dict() -> _Dictionary:
+    global _dictionary
+    if _dictionary is None:
+        with _segmenter_lock:
+            if _dictionary is None:
+                _dictionary = _Dictionary()
+    return _dictionary
+
+
+@lru_cache(maxsize=200_000)
+def word_parts(word: str) -> tuple[str, ...]:
+    """The finest dictionary split of a Chinese word (the word itself when it has none).
+
+    The most probable split into shorter dictionary words, single characters allowed,
+    as jieba scores a path, applied again to parts of three or more characters; names
+    and words of one or two characters stay whole.
+    """
+    n = len(word)
+    if n <= 2:
+        return (word,)
+    d = _dict()
+    if word in d.names:
+        return (word,)
+    # best[i]: (log probability, split) of word[i:]
+    best: list[tuple[float, tuple[str, ...]]] = [(0.0, ())] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, min(n, i + n - 1 if i == 0 else n) + 1):
+            piece = word[i:j]
+            count = d.freq.get(piece, 0)
+            if count or j == i + 1:
+                score = math.log(count or 1) - d.log_total + best[j][0]
+                options.append((score, (piece, *best[j][1])))
+        best[i] = max(options)
+    parts = best[0][1]
+    if len(parts) == 1:
+        return (word,)
+    return tuple(fine for part in parts for fine in word_parts(part))
+
+
 def segment(text: str, segmenter: str = "jieba") -> Iterator[tuple[str, int, int, bool]]:
     """Fold and cut text into (word, start, end, is_han) with offsets into the original text.
 
@@ -86,13 +162,14 @@ def segment(text: str, segmenter: str = "jieba") -> Iterator[tuple[str, int, int
                 yield word, origin[fstart], origin[fend - 1] + 1, False
             continue
         fpos = match.start()
-        for word in cut(han):
-            fend = fpos + len(word)
-            if origin is None:
-                yield word, fpos, fend, True
-            else:
-                yield word, origin[fpos], origin[fend - 1] + 1, True
-            fpos = fend
+        for coarse in cut(han):
+            for word in word_parts(coarse):
+                fend = fpos + len(word)
+                if origin is None:
+                    yield word, fpos, fend, True
+                else:
+                    yield word, origin[fpos], origin[fend - 1] + 1, True
+                fpos = fend
 
 
 # --- Whoosh analyzer -------------------------------------------------------------------

@@ -23,13 +23,15 @@ SEARCH_FIELDS = {"title": 2.5, "body": 1.0, "author": 1.5, "source": 1.0}
 def build_schema(segmenter: str = "jieba") -> Schema:
     """Fields of an article document; text fields share the bilingual analyzer."""
     analyzer = bilingual_analyzer(segmenter)
+    # A query word the analyzer cuts in several (数据中心, U.S., iPhone手机) is a phrase.
+    text = {"analyzer": analyzer, "stored": True, "phrase": True, "multitoken_query": "phrase"}
     return Schema(
         id=ID(stored=True, unique=True),
         # Positions and character offsets: phrase queries, and highlights without re-analysis.
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
-        body=TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
-        author=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        source=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        title=TEXT(chars=True, **text),
+        body=TEXT(chars=True, **text),
+        author=TEXT(**text),
+        source=TEXT(**text),
         # Exact values for facets and filters.
         source_name=ID(sortable=True),
         lang=KEYWORD(stored=True, lowercase=True, scorable=False),

@@ -127,6 +127,8 @@ def parse_query(text: str, schema: Any, settings: Settings) -> tuple[wq.Query | 
         error = getattr(node, "error", None)
         if error:
             raise QueryError(f"cannot read the query: {error}")
+        if isinstance(node, wq.Every):
+            raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before * or ?")
         if isinstance(node, wq.Wildcard | wq.Prefix):
             literal = _WILDCARD.split(str(node.text), maxsplit=1)[0]
             if len(literal) < MIN_PREFIX:

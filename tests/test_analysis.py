@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from indexer.analysis import BilingualTokenizer, bilingual_analyzer, segment, terms
+from indexer.analysis import BilingualTokenizer, bilingual_analyzer, segment, terms, word_parts
 from indexer.fold import detect_language, fold, to_simplified
 
 
@@ -59,7 +59,27 @@ def test_terms(text: str, expected: list[str]) -> None:
 
 
 def test_chinese_words_are_never_stemmed() -> None:
-    assert terms("蘋果公司 apples 1987") == ["苹果公司", "appl", "1987"]
+    assert terms("蘋果公司 apples 1987") == ["苹果", "公司", "appl", "1987"]
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("数据中心", ("数据", "中心")),
+        ("大数据", ("大", "数据")),
+        ("中华人民共和国", ("中华", "人民", "共和", "国")),
+        ("马云", ("马云",)),
+        ("马化腾", ("马化腾",)),  # a name in the dictionary is never split
+    ],
+)
+def test_words_are_indexed_at_their_finest_grain(word: str, parts: tuple[str, ...]) -> None:
+    assert word_parts(word) == parts
+
+
+def test_context_cuts_converge_on_the_same_parts() -> None:
+    # jieba cuts the same characters differently by context; the parts line up.
+    assert terms("建设大数据中心") == ["建设", "大", "数据", "中心"]
+    assert terms("大数据") + terms("中心") == ["大", "数据", "中心"]
 
 
 def test_combining_marks_fold_with_their_base() -> None:
