@@ -174,7 +174,7 @@ def _date_bound(value: str, upper: bool) -> datetime:
         else:
             last = date(year, 12, 31)
     except ValueError:
-        raise QueryError(f"invalid date {value!r}") from None
+        raise QueryError(f"invalid date {value!r}: no such month or day") from None
     return datetime(last.year, last.month, last.day, 23, 59, 59)
 
 
