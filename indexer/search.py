@@ -21,7 +21,7 @@ from whoosh.qparser import (
 from .article import format_date
 from .config import Settings
 from .errors import QueryError
-from .highlight import Snippet, query_targets, snippet, spans
+from .highlight import Snippet, mark, query_targets, snippet, spans
 from .schema import SEARCH_FIELDS
 from .store import Archive
 
@@ -224,9 +224,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
                 lang=stored.get("lang", ""),
                 score=float(hit.score or 0.0),
                 snippet=snippet(body, spans(reader, hit.docnum, "body", targets), settings.snippet_chars),
-                title_marked=snippet(
-                    title, spans(reader, hit.docnum, "title", targets), max(400, len(title) * 2)
-                ),
+                title_marked=mark(title, spans(reader, hit.docnum, "title", targets)),
             )
         )
     page.took_ms = (time.perf_counter() - started) * 1000
