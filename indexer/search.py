@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.sorting import Count, FieldFacet
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
@@ -26,6 +27,13 @@ from .schema import SEARCH_FIELDS
 from .store import Archive
 
 SORTS = ("relevance", "newest", "oldest")
+LANGS = {"en", "zh", "zh-hans", "zh-hant"}
+#: Facets counted for every results page: name -> the sortable column it counts.
+FACETS = {
+    "source": FieldFacet("source_name"),
+    "lang": FieldFacet("langtag"),
+    "year": FieldFacet("year"),
+}
 _DATE_RANGE = re.compile(r"(?<!\S)(?:date|published):(\S*?)\.\.(\S*)")
 _WILDCARD = re.compile(r"[*?]")
 MIN_PREFIX = 2  # literal characters before a * or ?
@@ -43,6 +51,10 @@ class SearchRequest:
     sort: str = "relevance"
     date_from: str | None = None
     date_to: str | None = None
+    source: str | None = None  # exact source name
+    lang: str | None = None  # en, zh, zh-Hans or zh-Hant
+    year: str | None = None
+    facets: bool = True
 
 
 @dataclass
@@ -85,6 +97,7 @@ class ResultPage:
     limit: int
     sort: str
     hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     took_ms: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,6 +109,10 @@ class ResultPage:
             "sort": self.sort,
             "took_ms": round(self.took_ms, 2),
             "hits": [h.to_dict() for h in self.hits],
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in self.facets.items()
+            },
         }
 
 
@@ -205,8 +222,12 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         limit=request.offset + request.limit,
         sortedby=sortedby,
         reverse=request.sort == "newest",
+        groupedby=FACETS if request.facets else None,
+        maptype=Count,
     )
     page.total = len(results)
+    if request.facets:
+        page.facets = {name: _facet_counts(name, results.groups(name)) for name in FACETS}
     reader = searcher.reader()
     targets = query_targets(q, reader)
     for hit in results[request.offset : request.offset + request.limit]:
@@ -231,10 +252,28 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     return page
 
 
+def _facet_counts(name: str, groups: dict[Any, int]) -> list[tuple[str, int]]:
+    counts = [(str(v), n) for v, n in groups.items() if v not in (None, "")]
+    if name == "year":
+        return sorted(counts, reverse=True)
+    return sorted(counts, key=lambda vc: (-vc[1], vc[0]))
+
+
 def _filters(request: SearchRequest) -> list[wq.Query]:
+    out: list[wq.Query] = []
     if request.date_from or request.date_to:
-        return [date_filter(request.date_from, request.date_to)]
-    return []
+        out.append(date_filter(request.date_from, request.date_to))
+    if request.source:
+        out.append(wq.Term("source_name", request.source))
+    if request.lang:
+        if request.lang.lower() not in LANGS:
+            raise QueryError(f"lang must be one of {', '.join(sorted(LANGS))}")
+        out.append(wq.Term("lang", request.lang.lower()))
+    if request.year:
+        if not re.fullmatch(r"\d{4}", request.year):
+            raise QueryError("year must be four digits")
+        out.append(wq.Term("year", request.year))
+    return out
 
 
 def date_filter(date_from: str | None, date_to: str | None) -> wq.Query:

@@ -134,3 +134,37 @@ def test_result_object_shape(sample_archive: Archive) -> None:
     assert {"query", "total", "hits"} <= set(data)
     hit = data["hits"][0]
     assert {"id", "title", "url", "source", "author", "published", "lang", "score", "snippet"} <= set(hit)
+
+
+def test_facets_count_sources_languages_and_years(sample_archive: Archive) -> None:
+    page = search(sample_archive, SearchRequest(q="date:1900..2100", limit=1))
+    langs = dict(page.facets["lang"])
+    assert set(langs) == {"en", "zh-Hans", "zh-Hant"}
+    assert sum(langs.values()) == page.total
+    years = [y for y, _ in page.facets["year"]]
+    assert years == sorted(years, reverse=True) and "2017" in years
+    sources = dict(page.facets["source"])
+    assert sources["Harbour Ledger"] >= 2
+
+
+def test_filters_narrow_to_one_facet_value(sample_archive: Archive) -> None:
+    base = SearchRequest(q="date:1900..2100", limit=50)
+    for lang in ("en", "zh-Hans", "zh-Hant"):
+        page = search(sample_archive, SearchRequest(**{**base.__dict__, "lang": lang}))
+        assert page.total and {h.lang for h in page.hits} == {lang}
+    zh = search(sample_archive, SearchRequest(**{**base.__dict__, "lang": "zh"}))
+    assert {h.lang for h in zh.hits} == {"zh-Hans", "zh-Hant"}
+    ledger = search(sample_archive, SearchRequest(**{**base.__dict__, "source": "Harbour Ledger"}))
+    assert ledger.total >= 2 and {h.source for h in ledger.hits} == {"Harbour Ledger"}
+    in_2017 = search(sample_archive, SearchRequest(**{**base.__dict__, "year": "2017"}))
+    assert in_2017.total and all(h.published.startswith("2017") for h in in_2017.hits)  # type: ignore[union-attr]
+    assert GUIZHOU in ids(sample_archive, "腾讯", lang="en")
+    assert GUIZHOU not in ids(sample_archive, "腾讯", lang="zh")
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"), [({"lang": "fr"}, "lang must be one of"), ({"year": "20x7"}, "year must be")]
+)
+def test_bad_filters(sample_archive: Archive, kw: dict[str, str], message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        search(sample_archive, SearchRequest(q="x", **kw))  # type: ignore[arg-type]

@@ -38,4 +38,7 @@ def search_request(args: Mapping[str, str], settings: Settings) -> SearchRequest
         sort=sort,
         date_from=args.get("from") or None,
         date_to=args.get("to") or None,
+        source=args.get("source") or None,
+        lang=args.get("lang") or None,
+        year=args.get("year") or None,
     )
