@@ -1,10 +1,11 @@
-"""The newsarchive web app: a search page (`ui`) and a JSON API (`api`)."""
+"""The newsarchive web app: pages and archivist outputs (`ui`) and a JSON API (`api`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import Babel
 from markupsafe import Markup
 
 from indexer.config import Settings, load_settings
@@ -12,10 +13,13 @@ from indexer.errors import NewsArchiveError
 from indexer.highlight import Snippet
 from indexer.store import Archive
 
+from . import i18n, present
+
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+HL_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -24,6 +28,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app.config["SETTINGS"] = settings
     app.extensions["archive"] = Archive(settings)
+    Babel(app, default_locale="en", locale_selector=i18n.select_locale)
+    app.jinja_env.globals.update(present.GLOBALS)
 
     from .api import bp as api_bp
     from .ui import bp as ui_bp
@@ -35,6 +41,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     def highlighted(snippet: Snippet) -> Markup:
         # The one place HTML is trusted: the highlighter escapes all text around <mark>.
         return Markup(snippet.html())
+
+    @app.before_request
+    def check_interface_language() -> None:
+        i18n.requested_hl()
 
     @app.errorhandler(NewsArchiveError)
     def library_error(exc: NewsArchiveError) -> Any:
@@ -58,6 +68,19 @@ def create_app(settings: Settings | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        return response
+
+    @app.after_request
+    def remember_interface_language(response: Response) -> Response:
+        hl = request.args.get("hl")
+        if hl in i18n.LOCALES and request.cookies.get(i18n.COOKIE) != hl:
+            response.set_cookie(
+                i18n.COOKIE, str(hl), max_age=HL_COOKIE_SECONDS, httponly=True, samesite="Lax"
+            )
         return response
 
     return app

@@ -1,20 +1,51 @@
-"""The JSON API: the same result object as `newsarchive search --json`."""
+"""The JSON API: the same result objects as `newsarchive search --json`, one error shape."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
+from indexer.article_view import article_page
 from indexer.search import search
+from indexer.stats import archive_stats
 
-from .params import search_request
+from . import params
+from .openapi import openapi_document
 
 bp = Blueprint("api", __name__)
 
 
+def _archive() -> Any:
+    return current_app.extensions["archive"]
+
+
 @bp.get("/search")
 def api_search() -> Any:
-    archive = current_app.extensions["archive"]
-    page = search(archive, search_request(request.args, archive.settings))
+    archive = _archive()
+    page = search(archive, params.search_request(request.args, archive.settings))
     return jsonify(page.to_dict())
+
+
+@bp.get("/articles/<path:id>")
+def api_article(id: str) -> Any:
+    archive = _archive()
+    view = article_page(
+        archive,
+        params.article_id(request.args, id),
+        params.query_text(request.args, archive.settings),
+        params.related_count(request.args),
+    )
+    return jsonify(
+        {**view.to_dict(), "permalink": url_for("ui.article", id=view.id, _external=True)}
+    )
+
+
+@bp.get("/stats")
+def api_stats() -> Any:
+    return jsonify(archive_stats(_archive()).to_dict())
+
+
+@bp.get("/openapi.json")
+def api_openapi() -> Any:
+    return jsonify(openapi_document(url_for("api.api_search", _external=True).rsplit("/", 1)[0]))

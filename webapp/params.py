@@ -1,4 +1,4 @@
-"""Request parameters to a SearchRequest, checked; bad values raise QueryError (400)."""
+"""Request parameters to library requests, checked; bad values raise QueryError (400)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ from collections.abc import Mapping
 from indexer.config import Settings
 from indexer.errors import QueryError
 from indexer.search import SORTS, SearchRequest
+
+MAX_OFFSET = 10_000
+MAX_PARAM_LENGTH = 200  # every parameter but q (whose limit is search.max_query_length)
+MAX_ID_LENGTH = 2048
+LANG_FILTERS = ("en", "zh", "zh-Hans", "zh-Hant")
 
 
 def _int(args: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
@@ -22,23 +27,70 @@ def _int(args: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> 
     return value
 
 
-def search_request(args: Mapping[str, str], settings: Settings) -> SearchRequest:
-    """A SearchRequest from query-string arguments (q, limit, offset or page, sort, from, to)."""
-    limit = _int(args, "limit", settings.default_limit, 1, settings.max_limit)
-    offset = _int(args, "offset", 0, 0, 10_000)
+def _text(args: Mapping[str, str], name: str, limit: int = MAX_PARAM_LENGTH) -> str | None:
+    value = args.get(name)
+    if value in (None, ""):
+        return None
+    if len(str(value)) > limit:
+        raise QueryError(f"{name} is too long (at most {limit} characters)")
+    if "\x00" in str(value):
+        raise QueryError(f"{name} must not contain NUL characters")
+    return str(value)
+
+
+def search_request(
+    args: Mapping[str, str], settings: Settings, default_limit: int | None = None
+) -> SearchRequest:
+    """A SearchRequest from query-string arguments (q, limit, offset or page, sort, filters)."""
+    limit = _int(args, "limit", default_limit or settings.default_limit, 1, settings.max_limit)
+    offset = _int(args, "offset", 0, 0, MAX_OFFSET)
     if args.get("page"):
-        offset = (_int(args, "page", 1, 1, 10_000 // limit + 1) - 1) * limit
+        offset = (_int(args, "page", 1, 1, MAX_OFFSET // limit + 1) - 1) * limit
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+    lang = _text(args, "lang")
+    if lang and lang.lower() not in {v.lower() for v in LANG_FILTERS}:
+        raise QueryError(f"lang must be one of {', '.join(LANG_FILTERS)}")
     return SearchRequest(
-        q=args.get("q", ""),
+        q=args.get("q", "") or "",
         limit=limit,
         offset=offset,
         sort=sort,
-        date_from=args.get("from") or None,
-        date_to=args.get("to") or None,
-        source=args.get("source") or None,
-        lang=args.get("lang") or None,
-        year=args.get("year") or None,
+        date_from=_text(args, "from", 10),
+        date_to=_text(args, "to", 10),
+        source=_text(args, "source"),
+        lang=lang,
+        year=_text(args, "year", 4),
     )
+
+
+def is_search(request: SearchRequest) -> bool:
+    """Whether the request asks for anything (a query or a filter), not just the empty form."""
+    return bool(
+        request.q.strip()
+        or request.date_from
+        or request.date_to
+        or request.source
+        or request.lang
+        or request.year
+    )
+
+
+def article_id(args: Mapping[str, str], value: str | None = None) -> str:
+    """An article id from the URL path or the `id` parameter."""
+    article = value if value is not None else args.get("id")
+    if not article:
+        raise QueryError("id is required")
+    if len(article) > MAX_ID_LENGTH:
+        raise QueryError(f"id is too long (at most {MAX_ID_LENGTH} characters)")
+    return article
+
+
+def query_text(args: Mapping[str, str], settings: Settings) -> str:
+    """The `q` that an article page marks, length-checked like a search."""
+    return _text(args, "q", settings.max_query_length) or ""
+
+
+def related_count(args: Mapping[str, str]) -> int:
+    return _int(args, "related", 5, 0, 50)

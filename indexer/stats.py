@@ -1,0 +1,68 @@
+"""What is in the archive: article counts by language, source and year, and the build date."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.sorting import Count
+
+from .search import FACETS
+from .store import Archive
+
+_cache: dict[tuple[str, int | None, int], ArchiveStats] = {}
+_lock = threading.Lock()
+
+
+@dataclass
+class ArchiveStats:
+    """Counts over the whole live index, for the About page and `GET /api/stats`."""
+
+    total: int
+    created: str | None
+    schema_version: int | None
+    counts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "created": self.created,
+            "schema_version": self.schema_version,
+            "counts": {
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in self.counts.items()
+            },
+        }
+
+
+def archive_stats(archive: Archive) -> ArchiveStats:
+    """Counts by facet over every article; computed once per index generation and commit."""
+    searcher = archive.searcher()
+    directory = archive.current_dir()
+    key = (str(directory), searcher.reader().generation(), searcher.doc_count())
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    results = searcher.search(wq.Every(), limit=1, groupedby=FACETS, maptype=Count)
+    meta = archive.meta(directory)
+    stats = ArchiveStats(
+        total=searcher.doc_count(),
+        created=meta.get("created"),
+        schema_version=meta.get("schema_version"),
+        counts={name: _counts(name, results.groups(name)) for name in FACETS},
+    )
+    with _lock:
+        _cache.clear()  # only the live generation is worth keeping
+        _cache[key] = stats
+    return stats
+
+
+def _counts(name: str, groups: dict[Any, int]) -> list[tuple[str, int]]:
+    """Years in order, other facets most frequent first."""
+    counts = [(str(v), n) for v, n in groups.items() if v not in (None, "")]
+    if name == "year":
+        return sorted(counts)
+    return sorted(counts, key=lambda vc: (-vc[1], vc[0]))
