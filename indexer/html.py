@@ -1,9 +1,11 @@
 """Main text and metadata from a news page, with BeautifulSoup.
 
 Metadata comes from the most trusted place that has it: JSON-LD, then Open Graph and
-``article:`` meta tags, then ``<meta name=…>``, then ``<time datetime>``, then the
-text and the URL. The body is the block of the page with the most paragraph text,
-minus navigation, scripts, share bars, related links and other boilerplate.
+``article:`` meta tags, then ``<meta name=…>``, then ``<time datetime>`` and dated
+microformats, then the URL, then the text around the headline (bylines, dates written
+in English, Chinese or with 民國 years). The body is the block of the page with the most
+paragraph text, minus navigation, scripts, share bars, related links and other
+boilerplate.
 """
 
 from __future__ import annotations
@@ -15,60 +17,110 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from . import encoding
+from .dates import first_date
 
-_DROP_TAGS = (
-    "script style noscript template nav header footer aside form iframe svg canvas "
-    "button select input textarea object embed figure figcaption video audio map"
-).split()
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Never article text.
+_DROP_TAGS = _words(
+    "script style noscript template nav aside iframe svg canvas button select input "
+    "textarea object embed video audio map figcaption"
+)
+# Page furniture, dropped when the tag itself is page furniture.
+_FURNITURE_TAGS = ("header", "footer", "figure")
+# Class or id names of boilerplate that is dropped however much text it holds.
 _BOILERPLATE = re.compile(
-    r"comment|share|social|related|recommend|sidebar|side-bar|footer|masthead|header|"
-    r"\bnav|menu|breadcrumb|advert|\bads?\b|\bad-|promo|sponsor|subscribe|newsletter|"
-    r"popup|modal|cookie|tags?-list|pagination|copyright|toolbar|widget|hot-?news|rank",
+    r"comment|related|recommend|sidebar|side-bar|footer|masthead|\bnav|menu|breadcrumb|"
+    r"advert|\bads?\b|\bad-|sponsor|subscribe|newsletter|popup|modal|cookie|pagination|"
+    r"copyright|hot-?news|\brank|login|signup|disclaimer",
     re.I,
 )
-_KEEP = re.compile(r"article|content|story|main|post|entry|body|text", re.I)
-_BLOCKS = (
-    "p div section article main li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr "
-    "dd dt dl center"
-).split()
-_DATE_META = (
+# Class or id names of furniture that is dropped only when it is small or mostly links:
+# sites name whole article wrappers "share-area" or "post-header".
+_WEAK_BOILERPLATE = re.compile(
+    r"share|social|header|toolbar|widget|tags?|promo|topbar|top-bar|print|author-?box",
+    re.I,
+)
+_KEEP = re.compile(r"article|content|story|main|post|entry|body|text|detail", re.I)
+_BLOCKS = _words(
+    "p div section article main li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr dd dt "
+    "dl center form header footer figure"
+)
+_INLINE = _words(
+    "a span strong b em i u font sup sub small big mark abbr cite code q s strike time "
+    "label img br wbr ins del"
+)
+_PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
+    "og:article:published_time",
     "published_time",
+    "datepublished",
     "pubdate",
     "publishdate",
     "publish-date",
     "publish_date",
     "publication_date",
+    "firstpublishedtime",
     "date",
     "dc.date",
     "dc.date.issued",
+    "dc.date.created",
     "dcterms.created",
+    "dcterms.issued",
     "sailthru.date",
     "parsely-pub-date",
     "article.published",
-    "datepublished",
     "citation_publication_date",
     "og:release_date",
-    "article:modified_time",
 )
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "lastmodifiedtime", "dateModified")
 _AUTHOR_META = ("author", "article:author", "byl", "byline", "dc.creator", "parsely-author")
-_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "report"}
-_TITLE_SPLIT = re.compile(r"\s+[|\-–—_·]\s+|_|｜|\s+::\s+")
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "blogposting",
+    "report",
+    "webpage",
+}
+_TITLE_SPLIT = re.compile(r"\s+[|\-–—_·:»«›‹~]{1,2}\s+|_+|｜|\s*[»«›‹]\s*|\s+::\s+|——")
 _URL_DATE = re.compile(r"/(19|20)(\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\b|_)")
-_EN_BYLINE = re.compile(r"^\s*By\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|de|van|von))*)")
-_ZH_BYLINE = re.compile(
-    r"(?:记者|記者|作者|文|编辑|編輯|责任编辑|責任編輯)\s*[:：／/|丨]?\s*"
-    r"([\u4e00-\u9fff·]{2,4}(?:[ 、，,][\u4e00-\u9fff·]{2,4}){0,3})"
+_NAME_WORD = r"[A-Z][\w.'’-]*"
+_EN_BYLINE = re.compile(
+    rf"(?:^|[\s|(])(?:By|BY|by)\s+(?:the\s+)?({_NAME_WORD}(?:\s+(?:{_NAME_WORD}|and|de|da|van|von|der|la|le|bin)){{0,5}})"
 )
-_ZH_DATE = re.compile(
-    r"((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"
-    r"(?:\s*(\d{1,2})[:：](\d{2}))?"
+_HAN_NAME = r"[\u4e00-\u9fff·•]{2,4}"
+# Writer bylines: 记者 张三 / 作者：李四 / 文｜王五 / 撰文 / 原创.
+_ZH_WRITER = re.compile(
+    r"(?:记者|記者|作者|撰文|撰稿|文\s*[/／｜|丨:：]|原创\s*[:：])\s*[:：/／|｜丨]?\s*"
+    rf"({_HAN_NAME}(?:[ 、，,](?!报道|報導|摄|攝){_HAN_NAME}){{0,3}})"
+    r"(?=$|[\s_\]）)】,，。;；|｜/／A-Za-z0-9]|报道|報導|摄|攝)"
 )
-_ROC_DATE = re.compile(r"民國\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# Editor bylines, which news sites print under the article: 责任编辑：张三.
+_ZH_EDITOR = re.compile(
+    r"(?:责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：/／|｜丨]\s*"
+    rf"({_HAN_NAME}|[A-Za-z][\w.-]{{1,20}})(?=$|[\s_\]）)】,，。;；|｜/A-Za-z0-9])"
+)
+# Where a reprint came from: 来源：新华网.
+_ZH_SOURCE = re.compile(
+    r"(?:来源|來源|稿源)\s*[:：]\s*([\u4e00-\u9fffA-Za-z·]{2,16})(?=$|[\s_\]）)】,，。;；|｜/])"
+)
+# An author field holding a publication, not a person.
+_ORG_AUTHOR = re.compile(
+    r"(网|網|报|報|新闻|新聞|日报|晚报|社|台|频道|頻道|科技|财经|財經|传媒|媒體|媒体|"
+    r"\.com|\.net|\.cn|news|press|times|post|daily|staff|editor|admin)\s*$",
+    re.I,
+)
+_PLACEHOLDER_AUTHOR = re.compile(r"@|https?://|^name\b|^admin$|^author$|^unknown$", re.I)
 
 
 @dataclass
@@ -87,36 +139,56 @@ class Page:
 def extract_html(data: bytes, url: str | None = None, declared: str | None = None) -> Page:
     """Decode and read a page. Raises UnicodeError when it cannot be decoded cleanly."""
     text = encoding.decode(data, declared or encoding.declared_charset(data))
+    return extract_text_html(text, url)
+
+
+def extract_text_html(text: str, url: str | None = None) -> Page:
+    """Read a page that is already text."""
     soup = BeautifulSoup(text, "lxml")
     page = Page()
     ld = _json_ld(soup)
     metas = _metas(soup)
+    for tag in soup.find_all(["script", "style", "noscript", "template"]):
+        tag.decompose()
 
     page.url = _canonical(soup, metas, ld) or url
     page.lang = _lang(soup)
     page.source = _clean(
         metas.get("og:site_name") or _ld_name(ld.get("publisher")) or _host(page.url or url)
     )
-    page.published = _published(soup, metas, ld, page.url or url)
+    page.title = _title(soup, metas, ld, page.source)
+    heading = _headline_tag(soup, page.title)
+    around = _text_around(heading) if heading is not None else ""
 
-    h1 = soup.find("h1")
-    h1_text = _squash(h1.get_text(" ")) if isinstance(h1, Tag) else ""
-    page.title = _title(soup, metas, ld, h1_text, page.source)
+    page.published = _published(soup, metas, ld, [page.url, url], around)
+    # Authors in order of trust: a person in the metadata, a writer's byline, the
+    # editor news sites print under the article, a publication named as author, and
+    # last the 来源 (where a reprint came from).
+    author = _meta_author(metas, ld)
+    orgs = _org_names(soup, metas, page.source)
+    person = author if author and not _is_org(author, orgs) else None
+    if not person:
+        person = _byline_tag(soup, orgs) or _writer_byline(around)
+    page_text = _squash(soup.body.get_text(" ")) if isinstance(soup.body, Tag) else ""
 
-    author = _ld_name(ld.get("author")) or next(
-        (metas[k] for k in _AUTHOR_META if metas.get(k) and not metas[k].startswith("http")),
-        None,
-    )
     _strip_boilerplate(soup)
     main = _main_block(soup)
     page.body = _block_text(main) if main is not None else ""
     if page.title and page.body.startswith(page.title):
         page.body = page.body[len(page.title) :].lstrip()
-    if not author:
-        author = _byline(page.body)
-    page.author = _clean(author)
+    if not person:
+        person = _writer_byline(page.body[:400])
+    if not person:
+        person = _editor_byline(page_text)
+    if not person and author:
+        person = author
+    if not person:
+        person = _source_byline(around) or _source_byline(page_text)
+    page.author = _clean(person)
     if page.published is None:
-        page.published = _text_date(page.body[:600])
+        page.published = first_date(page.body[:600])
+    if page.published is None:
+        page.published = _first_parsed(metas.get(k.lower()) for k in _MODIFIED_META)
     return page
 
 
@@ -125,6 +197,7 @@ def extract_html(data: bytes, url: str | None = None, declared: str | None = Non
 
 def _json_ld(soup: BeautifulSoup) -> dict[str, Any]:
     """The first JSON-LD object of an article type (searching @graph and lists)."""
+    fallback: dict[str, Any] = {}
     for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
         try:
             data = json.loads(script.string or "")
@@ -137,12 +210,14 @@ def _json_ld(soup: BeautifulSoup) -> dict[str, Any]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 kind = item.get("@type")
-                kinds = kind if isinstance(kind, list) else [kind]
-                if any(str(k).lower() in _ARTICLE_TYPES for k in kinds):
+                kinds = {str(k).lower() for k in (kind if isinstance(kind, list) else [kind])}
+                if kinds & _ARTICLE_TYPES - {"webpage"}:
                     return item
+                if "webpage" in kinds and not fallback:
+                    fallback = item
                 if "@graph" in item:
                     stack.extend(item["@graph"] if isinstance(item["@graph"], list) else [])
-    return {}
+    return fallback
 
 
 def _ld_name(value: Any) -> str | None:
@@ -190,70 +265,114 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def _published(
-    soup: BeautifulSoup, metas: dict[str, str], ld: dict[str, Any], url: str | None
-) -> datetime | None:
-    candidates: list[Any] = [ld.get("datePublished"), ld.get("dateCreated")]
-    candidates += [metas.get(k) for k in _DATE_META]
-    time_tag = soup.find("time", datetime=True)
-    if isinstance(time_tag, Tag):
-        candidates.append(time_tag.get("datetime"))
+def _meta_author(metas: dict[str, str], ld: dict[str, Any]) -> str | None:
+    candidates = [_ld_name(ld.get("author"))] + [metas.get(k) for k in _AUTHOR_META]
     for value in candidates:
+        if value and not _PLACEHOLDER_AUTHOR.search(value) and len(value) <= 100:
+            return value
+    return None
+
+
+def _first_parsed(values: Any) -> datetime | None:
+    for value in values:
         if isinstance(value, str):
-            parsed = _text_date(value)
+            parsed = first_date(value)
             if parsed:
                 return parsed
-    if url:
-        match = _URL_DATE.search(url)
+    return None
+
+
+_DATE_CLASS = re.compile(r"date|time|publish|posted|pubtime|dateline", re.I)
+
+
+def _published(
+    soup: BeautifulSoup,
+    metas: dict[str, str],
+    ld: dict[str, Any],
+    urls: list[str | None],
+    around: str,
+) -> datetime | None:
+    """The publication date, from the most trusted place that gives one."""
+    found = _first_parsed([ld.get("datePublished"), ld.get("dateCreated")])
+    found = found or _first_parsed(metas.get(k) for k in _PUBLISHED_META)
+    if found:
+        return found
+    # <time datetime>, schema.org microdata and hAtom's <abbr class="published" title=…>.
+    for tag in soup.find_all(["time", "abbr", "span", "meta"], limit=4000):
+        if tag.name == "time":
+            value = tag.get("datetime") or (tag.get_text() if tag.has_attr("pubdate") else "")
+        elif tag.get("itemprop") in ("datePublished", "dateCreated"):
+            value = tag.get("content") or tag.get("datetime") or tag.get_text()
+        elif tag.name == "abbr" and set(tag.get("class") or []) & {"published", "dtstart"}:
+            value = tag.get("title") or tag.get_text()
+        else:
+            continue
+        parsed = first_date(str(value))
+        if parsed:
+            return parsed
+    for url in urls:
+        match = _URL_DATE.search(url or "")
         if match:
             try:
                 return datetime(int(match[1] + match[2]), int(match[3]), int(match[4]))
             except ValueError:
                 pass
+    # The line under (or just over) the headline is where news pages print the date.
+    parsed = first_date(around)
+    if parsed:
+        return parsed
+    for tag in soup.find_all(class_=_DATE_CLASS, limit=50):
+        text = tag.get_text(" ")
+        if len(text) < 200:
+            parsed = first_date(text)
+            if parsed:
+                return parsed
     return None
 
 
-def _text_date(text: str) -> datetime | None:
-    """The first date written in text: ISO and Chinese forms, ROC (民國) years."""
-    roc = _ROC_DATE.search(text)
-    match = _ZH_DATE.search(text)
-    if roc and (not match or roc.start() < match.start()):
-        try:
-            return datetime(int(roc[1]) + 1911, int(roc[2]), int(roc[3]))
-        except ValueError:
-            return None
-    if not match:
-        return None
-    try:
-        return datetime(
-            int(match[1]), int(match[2]), int(match[3]), int(match[4] or 0), int(match[5] or 0)
-        )
-    except ValueError:
-        return None
-
-
 def _title(
-    soup: BeautifulSoup,
-    metas: dict[str, str],
-    ld: dict[str, Any],
-    h1_text: str,
-    source: str | None,
+    soup: BeautifulSoup, metas: dict[str, str], ld: dict[str, Any], source: str | None
 ) -> str:
     head = soup.find("title")
     head_text = _squash(head.get_text(" ")) if isinstance(head, Tag) else ""
-    # An <h1> that the <title> repeats is the headline without the site name.
-    if h1_text and head_text and h1_text in head_text:
-        return h1_text
+    stripped = _strip_site(head_text, source) if head_text else ""
+    # A heading that the <title> repeats is the headline without the site name, unless it
+    # is the site name itself (a logo in an <h1>).
+    if head_text:
+        headings = [
+            _squash(h.get_text(" "))
+            for h in soup.find_all(["h1", "h2", "h3"], limit=30)
+            if isinstance(h, Tag)
+        ]
+        fitting = [
+            h
+            for h in headings
+            if len(h) >= 4
+            and h in head_text
+            and (len(h) >= 0.8 * len(stripped) or len(h) >= 0.5 * len(head_text))
+            and (not source or h.lower() != source.lower())
+        ]
+        if fitting:
+            best = max(fitting, key=len)
+            # og:title, when the <title> holds it too, settles which heading is the
+            # headline (blogs put the blog's name in an <h2> as well).
+            og = _squash(metas.get("og:title", ""))
+            if og == head_text:
+                og = _strip_site(og, source)
+            if og and og in head_text and og not in best and len(og) > len(best):
+                return og
+            return best
     for candidate in (ld.get("headline"), metas.get("og:title"), metas.get("twitter:title")):
         if isinstance(candidate, str) and candidate.strip():
             return _strip_site(_squash(candidate), source)
-    if head_text:
-        return _strip_site(head_text, source)
-    return h1_text
+    if stripped:
+        return stripped
+    h1 = soup.find("h1")
+    return _squash(h1.get_text(" ")) if isinstance(h1, Tag) else ""
 
 
 def _strip_site(title: str, source: str | None) -> str:
-    parts = [p for p in _TITLE_SPLIT.split(title) if p.strip()]
+    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p.strip()]
     if len(parts) < 2:
         return title
     if source:
@@ -261,23 +380,173 @@ def _strip_site(title: str, source: str | None) -> str:
         if kept and len(kept) < len(parts):
             parts = kept
     if len(parts) == 1:
-        return parts[0].strip()
-    # The headline is the long part; site and section names are short.
+        return parts[0]
+    # The headline is the long part; site and section names are short. A headline may
+    # itself contain the separator ("Brazil: Amplified…"): keep the joined long run.
     longest = max(parts, key=len)
-    return longest.strip() if len(longest) >= 0.5 * len(title) - 3 else parts[0].strip()
+    if len(longest) >= 0.5 * len(title) - 3:
+        start = title.find(longest)
+        return _rejoin(title, parts, longest) if start >= 0 else longest
+    return parts[0]
 
 
-def _byline(body: str) -> str | None:
-    head = body[:400]
-    for line in head.split("\n")[:6]:
-        match = _EN_BYLINE.match(line)
-        if match and len(line) < 120:
+def _rejoin(title: str, parts: list[str], longest: str) -> str:
+    """The longest part, extended over neighbours joined to it by ': ' (part of headlines)."""
+    start = title.find(longest)
+    end = start + len(longest)
+    # "Brazil: Amplified conversations" was split on ': ' only when a site name followed;
+    # keep colon-joined neighbours that are not short site names.
+    for part in parts:
+        pos = title.find(part)
+        if pos >= 0 and title[pos + len(part) : start].strip() == ":" and len(part) < 40:
+            start = pos
+    return title[start:end].strip()
+
+
+def _headline_tag(soup: BeautifulSoup, title: str) -> Tag | None:
+    """The element that shows the headline in the page (else the first <h1>)."""
+    if title:
+        for tag in soup.find_all(["h1", "h2", "h3", "div", "p", "span", "td"], limit=3000):
+            text = tag.get_text(" ", strip=True)
+            fits = len(text) <= len(title) + 20 and title in _squash(text)
+            if fits and (tag.name in ("h1", "h2", "h3") or not tag.find(["div", "p", "table"])):
+                return tag
+    h1 = soup.find("h1")
+    return h1 if isinstance(h1, Tag) else None
+
+
+def _block_of(node: NavigableString) -> Tag | None:
+    return next((p for p in node.parents if p.name in _BLOCKS), None)
+
+
+def _text_around(heading: Tag, after: int = 400, before: int = 120) -> str:
+    """Text just before and after the headline, where dates and bylines are printed.
+
+    Text of different blocks goes on different lines, so a byline never runs on into
+    the first sentence of the article.
+    """
+    pieces: list[str] = []
+    size = 0
+    block: Tag | None = None
+    for node in heading.next_elements:
+        if isinstance(node, NavigableString) and not isinstance(node, Comment):
+            if heading in node.parents:
+                continue
+            text = _squash(str(node))
+            if text:
+                here = _block_of(node)
+                if pieces and here is not block:
+                    pieces.append("\n")
+                block = here
+                pieces.append(text)
+                size += len(text)
+                if size >= after:
+                    break
+    prior: list[str] = []
+    size = 0
+    for node in heading.previous_elements:
+        if isinstance(node, NavigableString) and not isinstance(node, Comment):
+            text = _squash(str(node))
+            if text:
+                prior.append(text)
+                size += len(text)
+                if size >= before:
+                    break
+    return " ".join(pieces).replace(" \n ", "\n") + "\n" + " ".join(reversed(prior))
+
+
+_BYLINE_CLASS = re.compile(r"author|byline|by-line|writer|reporter", re.I)
+
+
+def _byline_tag(soup: BeautifulSoup, orgs: list[str]) -> str | None:
+    """A person named by rel=author, itemprop=author or an author/byline element."""
+    candidates = soup.find_all(rel="author", limit=5)
+    candidates += soup.find_all(itemprop="author", limit=5)
+    candidates += soup.find_all(class_=_BYLINE_CLASS, limit=10)
+    for tag in candidates:
+        if not isinstance(tag, Tag):
+            continue
+        text = _squash(tag.get_text(" "))
+        if not text or len(text) > 80:
+            continue
+        match = _EN_BYLINE.search(" " + text)
+        name = match.group(1) if match else text
+        name = re.split(r"\s*[|,/]\s*|\s+(?:on|at|in|for|posted|updated)\s+", name)[0].strip()
+        plausible = 2 <= len(name) <= 50 and not first_date(name) and not _is_org(name, orgs)
+        looks_like_name = re.fullmatch(r"[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,4}", name) or (
+            re.fullmatch(_HAN_NAME, name)
+        )
+        if plausible and looks_like_name:
+            return name
+    return None
+
+
+# Words that follow 记者/作者 in running text and are not names (记者获悉: "reporters learnt").
+_NOT_NAMES = re.compile(
+    r"^(获悉|獲悉|表示|了解|瞭解|注意|发现|發現|采访|採訪|调查|調查|从|從|在|近日|日前|看到|走访|"
+    r"走訪|观察|觀察|梳理|统计|統計|查询|查詢|联系|聯繫|致电|致電|询问|詢問|证实|證實|独家|獨家|"
+    r"手记|手記|简介|簡介|注|本人|团队|團隊|专栏|專欄|的)"
+)
+
+
+def _writer_byline(text: str) -> str | None:
+    for line in text.split("\n"):
+        match = _EN_BYLINE.search(" " + line[:200])
+        if match:
             return match.group(1)
-    match = _ZH_BYLINE.search(head)
+    for match in _ZH_WRITER.finditer(text):
+        if not _NOT_NAMES.match(match.group(1)):
+            return match.group(1)
+    return None
+
+
+def _editor_byline(text: str) -> str | None:
+    for match in _ZH_EDITOR.finditer(text):
+        if not _NOT_NAMES.match(match.group(1)):
+            return match.group(1)
+    return None
+
+
+def _org_names(soup: BeautifulSoup, metas: dict[str, str], source: str | None) -> list[str]:
+    """Names of the publication: og:site_name, copyright, the <title>'s site suffix, host."""
+    names = [source or "", metas.get("copyright", ""), metas.get("sitename", "")]
+    head = soup.find("title")
+    if isinstance(head, Tag):
+        parts = [p.strip() for p in _TITLE_SPLIT.split(_squash(head.get_text(" "))) if p.strip()]
+        names += [p for p in parts[1:] if len(p) <= 20]
+    return [n.lower() for n in names if n]
+
+
+def _is_org(author: str, orgs: list[str]) -> bool:
+    """An author field that names the publication, not a person (网易, CSDN.NET, Staff)."""
+    if _ORG_AUTHOR.search(author) or author.strip().isdigit():
+        return True
+    low = author.lower().strip()
+    return any(low in org or (len(org) >= 2 and org in low) for org in orgs)
+
+
+def _source_byline(text: str) -> str | None:
+    match = _ZH_SOURCE.search(text)
     return match.group(1) if match else None
 
 
 # --- main text -----------------------------------------------------------------------
+
+
+def _label(tag: Tag) -> str:
+    attrs = tag.attrs or {}
+    classes: Any = attrs.get("class") or []
+    if isinstance(classes, str):
+        classes = [classes]
+    return " ".join([" ".join(classes), str(attrs.get("id") or "")]).strip()
+
+
+def _link_density(tag: Tag) -> tuple[int, float]:
+    text = len(tag.get_text(strip=True))
+    if not text:
+        return 0, 1.0
+    links = sum(len(a.get_text(strip=True)) for a in tag.find_all("a"))
+    return text, links / text
 
 
 def _strip_boilerplate(soup: BeautifulSoup) -> None:
@@ -288,40 +557,71 @@ def _strip_boilerplate(soup: BeautifulSoup) -> None:
     for tag in soup.find_all(True):
         if tag.decomposed or tag.name in ("html", "body", "article", "main"):
             continue
-        attrs = tag.attrs or {}
-        label = " ".join(
-            [" ".join(attrs.get("class") or []), str(attrs.get("id") or "")]
-        ).strip()
+        label = _label(tag)
+        furniture = tag.name in _FURNITURE_TAGS
         if label and _BOILERPLATE.search(label) and not _KEEP.search(label):
             tag.decompose()
+        elif furniture or (label and _WEAK_BOILERPLATE.search(label) and not _KEEP.search(label)):
+            size, links = _link_density(tag)
+            if size < 200 or links > 0.5:
+                tag.decompose()
+
+
+def _own_text(tag: Tag) -> int:
+    """Characters of text a block holds itself (text and inline children), links excepted."""
+    size = 0
+    for child in tag.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, Comment):
+                size += len(child.strip())
+        elif (
+            isinstance(child, Tag)
+            and child.name in _INLINE
+            and child.name != "a"
+            and not child.find(_BLOCKS)
+        ):
+            size += len(child.get_text(strip=True)) - sum(
+                len(a.get_text(strip=True)) for a in child.find_all("a")
+            )
+    return size
 
 
 def _main_block(soup: BeautifulSoup) -> Tag | None:
-    """The element holding the article: schema.org articleBody, <article>, or most paragraph text."""
-    marked = soup.find(attrs={"itemprop": "articleBody"})
+    """The element holding the article: articleBody, or the block with most paragraph text."""
+    marked = soup.find(itemprop="articleBody")
     if isinstance(marked, Tag) and len(marked.get_text(strip=True)) > 100:
         return marked
-    articles = [a for a in soup.find_all("article") if len(a.get_text(strip=True)) > 100]
-    if articles:
-        return max(articles, key=lambda a: len(a.get_text(strip=True)))
     scores: dict[int, float] = {}
     tags: dict[int, Tag] = {}
-    for para in soup.find_all(["p", "br"]):
-        parent = para.parent
-        if not isinstance(parent, Tag):
+
+    def credit(tag: Tag | None, amount: float) -> None:
+        if isinstance(tag, Tag) and tag.name not in ("html", "[document]"):
+            key = id(tag)
+            tags[key] = tag
+            scores[key] = scores.get(key, 0.0) + amount
+
+    for block in soup.find_all(["p", "div", "section", "td", "li", "pre", "blockquote", "font"]):
+        size = _own_text(block)
+        if size < 10:
             continue
-        text_len = len(para.get_text(strip=True)) if para.name == "p" else 0
-        if para.name == "br":
-            text_len = len(_squash(str(para.next_sibling or "")))
-        if text_len < 10:
-            continue
-        for ancestor, share in ((parent, 1.0), (parent.parent, 0.4)):
-            if isinstance(ancestor, Tag):
-                key = id(ancestor)
-                tags[key] = ancestor
-                scores[key] = scores.get(key, 0.0) + text_len * share
+        if block.name in ("div", "td", "section", "font") and block.find("br", recursive=False):
+            # Text written straight into a container, lines split by <br>: it is the block.
+            credit(block, size)
+            credit(block.parent, size * 0.4)
+        else:
+            credit(block.parent, size)
+            credit(block.parent.parent if block.parent else None, size * 0.4)
+    articles = [a for a in soup.find_all("article") if len(a.get_text(strip=True)) > 100]
     if scores:
-        return tags[max(scores, key=lambda k: scores[k])]
+        best = tags[max(scores, key=lambda k: scores[k])]
+        # An <article> holding the best block is the article, with its headings and lists.
+        for article in articles:
+            holds = best is article or article in best.parents
+            if holds and len(article.get_text(strip=True)) < 3 * len(best.get_text(strip=True)):
+                return article
+        return best
+    if articles:
+        return max(articles, key=lambda a: len(a.get_text(strip=True)))
     body = soup.find("body")
     return body if isinstance(body, Tag) else None
 
@@ -333,11 +633,7 @@ def _block_text(root: Tag) -> str:
         tag.insert_before("\n\n")
         tag.insert_after("\n\n")
     lines = [_squash(line) for line in root.get_text().split("\n")]
-    paragraphs: list[str] = []
-    for line in lines:
-        if line:
-            paragraphs.append(line)
-    return "\n".join(paragraphs)
+    return "\n".join(line for line in lines if line)
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u200b\r\f\v]+")
