@@ -21,6 +21,7 @@ class Settings:
     source_paths: tuple[Path, ...] = ()
     segmenter: str = "jieba"
     batch_size: int = 1000
+    workers: int = 0  # 0: one per core
     max_file_mb: float = 50.0
     writer_timeout: float = 30.0
     default_limit: int = 10
@@ -28,6 +29,8 @@ class Settings:
     max_query_length: int = 500
     default_operator: str = "and"
     snippet_chars: int = 220
+    expand_names: bool = True
+    aliases: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
@@ -43,6 +46,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("index", "path"): "index_path",
     ("index", "segmenter"): "segmenter",
     ("index", "batch_size"): "batch_size",
+    ("index", "workers"): "workers",
     ("index", "writer_timeout"): "writer_timeout",
     ("sources", "paths"): "source_paths",
     ("ingest", "max_file_mb"): "max_file_mb",
@@ -51,6 +55,8 @@ _KEYS: dict[tuple[str, str], str] = {
     ("search", "max_query_length"): "max_query_length",
     ("search", "default_operator"): "default_operator",
     ("search", "snippet_chars"): "snippet_chars",
+    ("search", "expand_names"): "expand_names",
+    ("search", "aliases"): "aliases",
     ("server", "host"): "host",
     ("server", "port"): "port",
     ("server", "threads"): "threads",
@@ -94,6 +100,14 @@ def _validate(values: dict[str, Any], base: Path) -> Settings:
                 value = [value]
             out[name] = tuple((base / Path(v)).resolve() for v in value)
         elif name == "config_file":
+            out[name] = value
+        elif name == "aliases":
+            if not isinstance(value, str | Path):
+                raise ConfigError(f"setting aliases must be a path, not {value!r}")
+            out[name] = (base / Path(value)).resolve()
+        elif name == "expand_names":
+            if not isinstance(value, bool):
+                raise ConfigError(f"setting expand_names must be true or false, not {value!r}")
             out[name] = value
         else:
             kind = {"int": int, "float": float, "str": str}[str(types[name])]

