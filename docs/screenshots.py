@@ -1,0 +1,65 @@
+"""Take the README's screenshots: the sample corpus served by `newsarchive serve`, in Chromium.
+
+Usage: .venv/bin/python docs/screenshots.py   (writes docs/screenshot-*.png)
+Needs Debian's chromium and a CJK font (apt-get install fonts-wqy-microhei or fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = {
+    "screenshot-results.png": "/?q=%E9%A9%AC%E4%BA%91%20OR%20Tencent",
+    "screenshot-article.png": "/articles/text/alibaba-tencent-guizhou.txt?q=%E9%A9%AC%E4%BA%91",
+}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp) / "index"
+        base = [
+            sys.executable,
+            "-m",
+            "indexer",
+            "--config",
+            str(ROOT / "config.toml"),
+            "--index",
+            str(index),
+        ]
+        subprocess.run([*base, "index", "--quiet", str(ROOT / "corpus")], check=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen([*base, "serve", "--port", str(port)])
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
+                page.goto(f"http://127.0.0.1:{port}/?q=warm")  # the first search loads dictionaries
+                for name, path in SHOTS.items():
+                    page.goto(f"http://127.0.0.1:{port}{path}")
+                    page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
+                    print("wrote", ROOT / "docs" / name)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
