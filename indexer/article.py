@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -45,9 +45,17 @@ class ItemError:
     location: str
     reason: str
     skipped: bool = False  # True: deliberately passed over (not an article), not a failure
+    details: dict[str, int] | None = field(default=None, compare=False)  # e.g. WARC record counts
 
     def to_dict(self) -> dict[str, Any]:
-        return {"location": self.location, "reason": self.reason, "skipped": self.skipped}
+        data: dict[str, Any] = {
+            "location": self.location,
+            "reason": self.reason,
+            "skipped": self.skipped,
+        }
+        if self.details:
+            data["details"] = self.details
+        return data
 
 
 def format_date(value: datetime | None) -> str | None:

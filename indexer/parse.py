@@ -17,6 +17,7 @@ from pathlib import Path
 from .article import Article, ItemError
 from .fold import detect_language
 from .html import extract_html
+from .warc import is_web_archive, read_warc
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt",)
@@ -46,7 +47,7 @@ def find_inputs(paths: Iterable[Path]) -> Iterator[InputFile | ItemError]:
             root = path.resolve()
             for child in sorted(root.rglob("*")):
                 if child.is_file() and not any(p.startswith(".") for p in child.parts[-1:]):
-                    if child.suffix.lower() in SUFFIXES:
+                    if child.suffix.lower() in SUFFIXES or is_web_archive(child):
                         yield InputFile(child, root)
                     else:
                         yield ItemError(str(child), "not an article file (unknown type)", True)
@@ -70,6 +71,10 @@ def read_file(found: InputFile, max_bytes: int | None = None) -> Iterator[Item]:
     """The articles in one file, by its suffix."""
     path = found.path
     where = str(path)
+    if is_web_archive(path):
+        # Streamed record by record: exempt from the file cap, each record is capped.
+        yield from read_warc(path, max_bytes)
+        return
     try:
         size = path.stat().st_size
         if size == 0:
@@ -192,12 +197,14 @@ def _paragraphs(lines: list[str]) -> list[str]:
 # --- HTML ----------------------------------------------------------------------------
 
 
-def read_html_bytes(data: bytes, ident: str, where: str, url: str | None = None) -> Item:
-    """An HTML page: its article text and metadata."""
+def read_html_bytes(
+    data: bytes, ident: str, where: str, url: str | None = None, declared: str | None = None
+) -> Item:
+    """An HTML page: its article text and metadata (`declared`: a charset from HTTP)."""
     if looks_binary(data):
         return ItemError(where, "binary file, not HTML")
     try:
-        page = extract_html(data, url=url)
+        page = extract_html(data, url=url, declared=declared)
     except UnicodeError as exc:
         return ItemError(where, f"cannot decode page: {exc}")
     text = page.title + "\n" + page.body
