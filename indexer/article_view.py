@@ -14,8 +14,9 @@ from typing import Any
 
 from .article import format_date
 from .errors import NotFoundError, QueryError
-from .highlight import Snippet, Span, mark, query_targets, spans
-from .search import parse_query
+from .highlight import Snippet, Span, Targets, mark, query_targets, spans
+from .names import name_table
+from .search import expand_query, parse_query
 from .store import Archive
 
 MORE_LIKE_THIS = 5
@@ -105,9 +106,17 @@ class ArticleView:
 
 
 def article_page(
-    archive: Archive, article_id: str, q: str = "", related: int = MORE_LIKE_THIS
+    archive: Archive,
+    article_id: str,
+    q: str = "",
+    related: int = MORE_LIKE_THIS,
+    expand: bool = True,
 ) -> ArticleView:
-    """The article with this id, its text marked where `q` matches; NotFoundError if absent."""
+    """The article with this id, its text marked where `q` matches; NotFoundError if absent.
+
+    The query is read and its names expanded as the search does, so the page marks what
+    the results page marked ("Jack Ma" for 马云).
+    """
     searcher = archive.searcher()
     docnum = searcher.document_number(id=article_id)
     if docnum is None:
@@ -117,12 +126,10 @@ def article_page(
     body, title = stored.get("body", "") or "", stored.get("title", "") or ""
     body_spans: list[Span] = []
     title_spans: list[Span] = []
-    if q.strip():
-        query, _ = parse_query(q.strip(), searcher.schema, archive.settings)
-        if query is not None:
-            targets = query_targets(query, reader)
-            body_spans = spans(reader, docnum, "body", targets)
-            title_spans = spans(reader, docnum, "title", targets)
+    targets = _targets(archive, q, expand)
+    if targets is not None:
+        body_spans = spans(reader, docnum, "body", targets)
+        title_spans = spans(reader, docnum, "title", targets)
     published = stored.get("published")
     return ArticleView(
         id=stored["id"],
@@ -138,6 +145,21 @@ def article_page(
         capture=capture_of(stored.get("location") or ""),
         related=more_like_this(archive, docnum, related) if related else [],
     )
+
+
+def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:
+    text = q.strip()
+    if not text:
+        return None
+    searcher = archive.searcher()
+    query, _ = parse_query(text, searcher.schema, archive.settings)
+    if query is None:
+        return None
+    reader = searcher.reader()
+    if expand and archive.settings.expand_names:
+        table = name_table(archive.current_dir(), archive.settings.aliases)
+        query = expand_query(query, text, searcher.schema, table, reader).query
+    return query_targets(query, reader)
 
 
 def paragraphs(body: str, marks: list[Span]) -> list[Snippet]:

@@ -152,7 +152,7 @@ def test_opening_an_article_from_the_results(page: object, server: str) -> None:
     page.locator(".hit h2 a", has_text="Tech giants bet on Guizhou").click()  # type: ignore[attr-defined]
     page.wait_for_selector("article.article")  # type: ignore[attr-defined]
     assert "/articles/text/alibaba-tencent-guizhou.txt" in page.url  # type: ignore[attr-defined]
-    assert page.locator("article .text mark").all_inner_texts()[0] == "馬雲"  # type: ignore[attr-defined]
+    assert "馬雲" in page.locator("article .text mark").all_inner_texts()  # type: ignore[attr-defined]
     assert page.locator(".related li").count() >= 1  # type: ignore[attr-defined]
     assert page.locator(".facts .author").inner_text() == "Maya Lindqvist"  # type: ignore[attr-defined]
 
