@@ -150,6 +150,11 @@ def openapi_document(server: str) -> dict[str, Any]:
                             "description": "Escaped text with <mark> around matches",
                         },
                         "matched": {"type": "array", "items": {"type": "string"}},
+                        "why": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "How other forms of query words matched",
+                        },
                     },
                     "additionalProperties": True,
                 },
@@ -164,6 +169,11 @@ def openapi_document(server: str) -> dict[str, Any]:
                         "took_ms": {"type": "number"},
                         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "facets": {"type": "object", "additionalProperties": _counts()},
+                        "suggestions": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Did you mean: queries that find something",
+                        },
                     },
                     "additionalProperties": True,
                 },
