@@ -77,9 +77,12 @@ def _progress(enabled: bool) -> tuple[Callable[[Article | ItemError], None] | No
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every failed or skipped item, with the reason, to this JSON file.")
+@click.option("--workers", "-j", type=click.IntRange(min=0), default=None,
+              help="Processes reading and analysing articles beside the writer "
+                   "(default: index.workers; 0: all in one process).")
 @click.pass_obj
 def index_cmd(settings: Settings, paths: tuple[Path, ...], quiet: bool, as_json: bool,
-              report: Path | None) -> None:
+              report: Path | None, workers: int | None) -> None:
     """Index articles from files and folders (recursively).
 
     Reads .html/.htm pages, .txt articles and .jsonl exports. Indexing the same
@@ -92,9 +95,8 @@ def index_cmd(settings: Settings, paths: tuple[Path, ...], quiet: bool, as_json:
     if not sources:
         raise click.UsageError("give a PATH, or list sources.paths in config.toml")
     on_item, bar = _progress(not quiet and not as_json)
-    max_bytes = int(settings.max_file_mb * 1024 * 1024)
     try:
-        summary = Archive(settings).add(read_inputs(sources, max_bytes), on_item)
+        summary = Archive(settings).index_paths(sources, workers, on_item)
     finally:
         if bar is not None:
             bar.close()

@@ -21,7 +21,7 @@ class Settings:
     source_paths: tuple[Path, ...] = ()
     segmenter: str = "jieba"
     batch_size: int = 1000
-    workers: int = 0  # 0: one per core
+    workers: int = -1  # worker processes beside the writer; -1: one per core but one
     max_file_mb: float = 50.0
     writer_timeout: float = 30.0
     default_limit: int = 10
@@ -123,6 +123,8 @@ def _validate(values: dict[str, Any], base: Path) -> Settings:
         raise ConfigError(f"index.segmenter must be one of {', '.join(SEGMENTERS)}")
     if settings.default_operator not in OPERATORS:
         raise ConfigError("search.default_operator must be 'and' or 'or'")
+    if settings.workers < -1:
+        raise ConfigError("index.workers must be -1 (automatic), 0 or more")
     for name in ("batch_size", "default_limit", "max_limit", "max_query_length", "threads"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"setting {name} must be at least 1")

@@ -230,24 +230,27 @@ def read_html_bytes(
 
 def read_jsonl(found: InputFile) -> Iterator[Item]:
     """One article per line; a bad line is reported with its number and skipped."""
-    where = str(found.path)
     with found.path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
-            loc = f"{where}:{number}"
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-            except UnicodeDecodeError:
-                yield ItemError(loc, "line is not UTF-8")
-                continue
-            except json.JSONDecodeError as exc:
-                yield ItemError(loc, f"invalid JSON: {exc.msg} (column {exc.colno})")
-                continue
-            if not isinstance(record, dict):
-                yield ItemError(loc, "line is not a JSON object")
-                continue
-            yield _one(article_from_record(record, f"{found.relative}:{number}", loc))
+            item = parse_jsonl_line(found, number, raw)
+            if item is not None:
+                yield item
+
+
+def parse_jsonl_line(found: InputFile, number: int, raw: bytes) -> Item | None:
+    """The article on one line of a JSON Lines file (None for a blank line)."""
+    loc = f"{found.path}:{number}"
+    if not raw.strip():
+        return None
+    try:
+        record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except UnicodeDecodeError:
+        return ItemError(loc, "line is not UTF-8")
+    except json.JSONDecodeError as exc:
+        return ItemError(loc, f"invalid JSON: {exc.msg} (column {exc.colno})")
+    if not isinstance(record, dict):
+        return ItemError(loc, "line is not a JSON object")
+    return _one(article_from_record(record, f"{found.relative}:{number}", loc))
 
 
 def _str(record: dict[str, object], key: str) -> str | None:

@@ -195,7 +195,8 @@ class Archive:
         ix = self.open_index()
         # Tokens must come from the segmenter the index was built with, whatever the config says.
         segmenter = self.meta().get("segmenter", self.settings.segmenter)
-        workers = workers or self.settings.workers or default_workers()
+        if workers is None:
+            workers = self.settings.workers if self.settings.workers >= 0 else default_workers()
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         items = prepared_items(paths, segmenter, workers, max_bytes)
         return write_items(ix, items, self.settings, on_item)

@@ -1,0 +1,158 @@
+"""Parallel ingestion: worker processes read, parse and analyse; the writer only writes.
+
+Reading HTML and segmenting Chinese are the expensive steps, and both are pure
+functions of the input, so they run in a pool of worker processes. Each worker
+returns articles with their text fields already analysed (:class:`PreAnalyzed`);
+the single Whoosh writer passes those tokens through unchanged. Work units are files,
+or runs of lines of a JSON Lines file, handed out in input order, so a run's results
+(and its error report) do not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .analysis import PreAnalyzed, analyze, get_segmenter, word_parts
+from .article import Article, ItemError
+from .parse import JSONL_SUFFIXES, InputFile, find_inputs, parse_jsonl_line, read_file
+
+TEXT_FIELDS = ("title", "body", "author", "source")
+LINES_PER_UNIT = 200
+IN_FLIGHT_PER_WORKER = 4
+
+
+@dataclass
+class Prepared:
+    """An article and the analysed tokens of its text fields, ready for the writer."""
+
+    article: Article
+    tokens: dict[str, PreAnalyzed]
+
+
+Item = Article | ItemError
+Result = Prepared | ItemError
+
+
+def prepare(article: Article, segmenter: str) -> Prepared:
+    """Analyse an article's text fields."""
+    tokens = {}
+    for name in TEXT_FIELDS:
+        value = getattr(article, name)
+        if value:
+            tokens[name] = analyze(value, segmenter)
+    return Prepared(article, tokens)
+
+
+def default_workers() -> int:
+    """One worker per core but the writer's own."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) - 1)
+
+
+# --- work units ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Lines:
+    found: InputFile
+    first: int  # line number of lines[0]
+    lines: tuple[bytes, ...]
+
+
+_Unit = InputFile | _Lines | ItemError
+
+
+def _units(paths: Iterable[Path], max_bytes: int | None) -> Iterator[_Unit]:
+    for found in find_inputs(paths):
+        if isinstance(found, InputFile) and found.path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _jsonl_units(found, max_bytes)
+        else:
+            yield found
+
+
+def _jsonl_units(found: InputFile, max_bytes: int | None) -> Iterator[_Unit]:
+    try:
+        size = found.path.stat().st_size
+        if size == 0:
+            yield ItemError(str(found.path), "empty file")
+            return
+        if max_bytes is not None and size > max_bytes:
+            yield ItemError(str(found.path), f"file too large ({size} bytes; limit {max_bytes})")
+            return
+        with found.path.open("rb") as fh:
+            batch: list[bytes] = []
+            first = 1
+            for number, raw in enumerate(fh, start=1):
+                if not batch:
+                    first = number
+                batch.append(raw)
+                if len(batch) >= LINES_PER_UNIT:
+                    yield _Lines(found, first, tuple(batch))
+                    batch = []
+            if batch:
+                yield _Lines(found, first, tuple(batch))
+    except OSError as exc:
+        yield ItemError(str(found.path), f"cannot read file: {exc.strerror or exc}")
+
+
+_segmenter_name = "jieba"
+_max_bytes: int | None = None
+
+
+def _init_worker(segmenter: str, max_bytes: int | None) -> None:
+    global _segmenter_name, _max_bytes
+    _segmenter_name, _max_bytes = segmenter, max_bytes
+    get_segmenter(segmenter)
+    word_parts("数据中心")  # loads the word dictionary once per process
+
+
+def _work(unit: _Unit) -> list[Result]:
+    """Read, parse and analyse one unit (runs in a worker)."""
+    items: Iterable[Item]
+    if isinstance(unit, ItemError):
+        return [unit]
+    if isinstance(unit, _Lines):
+        items = (
+            parse_jsonl_line(unit.found, unit.first + i, raw) for i, raw in enumerate(unit.lines)
+        )
+    else:
+        items = read_file(unit, _max_bytes)
+    out: list[Result] = []
+    for item in items:
+        if item is None:
+            continue
+        out.append(item if isinstance(item, ItemError) else prepare(item, _segmenter_name))
+    return out
+
+
+def prepared_items(
+    paths: Iterable[Path], segmenter: str, workers: int, max_bytes: int | None = None
+) -> Iterator[Result]:
+    """Every article under paths, analysed, in input order; errors in their place.
+
+    With workers=0 everything runs in this process (the reference path).
+    """
+    _init_worker(segmenter, max_bytes)
+    units = _units(paths, max_bytes)
+    if workers <= 0:
+        for unit in units:
+            yield from _work(unit)
+        return
+    # fork: workers inherit the dictionaries loaded above instead of loading their own.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context: Any = multiprocessing.get_context(method)
+    window: deque[Any] = deque()
+    with context.Pool(workers, initializer=_init_worker, initargs=(segmenter, max_bytes)) as pool:
+        # A bounded window of units in flight keeps memory flat however large the input.
+        for unit in units:
+            window.append(pool.apply_async(_work, (unit,)))
+            if len(window) >= IN_FLIGHT_PER_WORKER * workers:
+                yield from window.popleft().get()
+        while window:
+            yield from window.popleft().get()
