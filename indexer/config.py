@@ -19,7 +19,7 @@ class Settings:
 
     index_path: Path = Path("var/index")
     source_paths: tuple[Path, ...] = ()
-    segmenter: str = "jieba"
+    segmenter: str = "rjieba"
     batch_size: int = 1000
     workers: int = -1  # worker processes beside the writer; -1: one per core but one
     max_file_mb: float = 50.0

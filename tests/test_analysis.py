@@ -127,3 +127,39 @@ def test_unknown_segmenter_is_refused() -> None:
 )
 def test_detect_language(text: str, expected: tuple[str, str | None]) -> None:
     assert detect_language(text) == expected
+
+
+def _sample_texts() -> list[str]:
+    from indexer.parse import read_inputs
+
+    from .conftest import SAMPLE_CORPUS
+
+    return [a.title + "\n" + a.body for a in read_inputs([SAMPLE_CORPUS]) if hasattr(a, "body")]
+
+
+def test_rjieba_gives_jiebas_tokens_on_the_sample_corpus() -> None:
+    # jieba is the reference; rjieba (jieba-rs) may stand in only if it cuts identically.
+    for text in _sample_texts():
+        assert list(segment(text, "rjieba")) == list(segment(text, "jieba"))
+
+
+def test_analyzer_records_its_segmenter() -> None:
+    assert bilingual_analyzer("rjieba") != bilingual_analyzer("jieba")
+    assert terms("馬雲在騰訊", "rjieba") == terms("馬雲在騰訊", "jieba") == ["马云", "在", "腾讯"]
+
+
+@pytest.mark.corpus
+def test_rjieba_gives_jiebas_tokens_on_real_news(shared_corpus: object) -> None:
+    import itertools
+    import json
+    from pathlib import Path
+
+    folder = Path(str(shared_corpus)) / "jsonl"
+    checked = 0
+    for name in ("chinanews_2020", "sohu_2016", "inews_bdci2019", "appledaily_tw"):
+        with (folder / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            for line in itertools.islice(fh, 300):
+                body = json.loads(line)["body"] or ""
+                assert list(segment(body, "rjieba")) == list(segment(body, "jieba"))
+                checked += 1
+    assert checked == 1200
