@@ -46,8 +46,8 @@ def corpus_inputs(corpus: Path) -> list[Path]:
 # --- indexes -------------------------------------------------------------------------
 
 
-def build_ours(corpus: Path, folder: Path, rebuild: bool) -> Archive:
-    settings = load_settings(ROOT / "config.toml").with_index(folder)
+def build_ours(corpus: Path, folder: Path, rebuild: bool, **overrides: Any) -> Archive:
+    settings = load_settings(ROOT / "config.toml", **overrides).with_index(folder)
     archive = Archive(settings)
     if rebuild and folder.exists():
         shutil.rmtree(folder)
@@ -159,13 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     ap.add_argument("--show-misses", action="store_true", help="list queries that fall short")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--operator", choices=["and", "or"], help="override search.default_operator")
     args = ap.parse_args(argv)
     if not (args.corpus / "jsonl").is_dir():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
     judgements = load_judgements(args.judgements)
     systems: dict[str, Callable[[dict[str, Any]], list[str]]] = {
-        "newsarchive": ours_searcher(build_ours(args.corpus, args.out / "index", args.rebuild))
+        "newsarchive": ours_searcher(
+            build_ours(args.corpus, args.out / "index", args.rebuild, default_operator=args.operator)
+        )
     }
     if not args.no_baseline:
         systems["baseline"] = baseline_searcher(

@@ -188,6 +188,10 @@ def search_cmd(settings: Settings, query: str, limit: int | None, offset: int, s
         click.echo(f"   {meta}  [{hit.id}]")
         if hit.snippet:
             click.echo(f"   {hit.snippet.text('**', '**')}")
+        for why in hit.explanation:
+            click.echo(f"   ({why})")
+    if page.suggestions:
+        click.echo(f"\nDid you mean: {' · '.join(page.suggestions)}")
 
 
 @cli.command("serve")

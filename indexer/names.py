@@ -75,6 +75,10 @@ _SKIP = (
     "lit.", "erhua", "also written", "(", "nickname", "Japanese", "old name",
     "archaic", "(old)", "Taiwan pr.", "also pr.",
 )  # fmt: skip
+_PLACE_KINDS = (
+    "municipality|subprovincial city|prefecture-level city|county-level city|city|province"
+    "|county|district|prefecture|township|town|village|river|lake|island|mountain"
+)
 # Glosses for an old, literary or alternative name: not what a reader of news means.
 _SECONDARY = re.compile(r"\((?:old|ancient|archaic|literary|poetic|alternate|dialect|slang|name\))")
 _SUFFIXES = (
@@ -128,6 +132,9 @@ def gloss_names(definitions: Iterable[str]) -> list[tuple[str, int]]:
         place = re.match(r"^(.+?) (?:in|of|near|on) [A-Z]", head)
         if not _is_name(head) and place and place.group(1).split()[-1][:1].isupper():
             head = place.group(1)
+        kind = re.match(rf"^(.+?) (?:{_PLACE_KINDS})\b", head)
+        if not _is_name(head) and kind and _is_name(kind.group(1)):
+            head = kind.group(1)  # "Shanghai municipality, …" → Shanghai
         for part in head.split(" or "):
             if _is_name(part):
                 add(part, 0 if part == d else 2 if _SECONDARY.search(d) else 1)
@@ -214,6 +221,9 @@ _GENERIC_ZH_TAIL = (
 _LOWER_OK = re.compile(r"^[a-z][a-z0-9]+[A-Z]")  # iPhone, eBay
 
 
+COMMON_WORD = 500  # jieba dictionary count above which a word is a common word, not a name
+
+
 def mine_names(article: Article) -> list[tuple[str, str]]:
     """English–Chinese name pairs an article states: "Jack Ma (馬雲)", "阿里巴巴（Alibaba）".
 
@@ -232,6 +242,8 @@ def mine_names(article: Article) -> list[tuple[str, str]]:
         english = m.group(2).strip()
         if not (_is_name(english) or _LOWER_OK.match(english)) or english.isdigit():
             continue
+        if re.search(r"[a-z][A-Z]", english) and " " not in english and not _LOWER_OK.match(english):
+            continue  # words run together by the source ("BilldeBlasio"): no reader types that
         chinese = _zh_name_before(fold(m.group(1))[0])
         if chinese:
             pairs.append((english, chinese))
@@ -239,8 +251,12 @@ def mine_names(article: Article) -> list[tuple[str, str]]:
 
 
 def _zh_name_before(run: str) -> str | None:
-    """The name a Chinese run ends with: its last word, with the one before for 公司-like tails."""
-    from .analysis import get_segmenter
+    """The name a Chinese run ends with: its last word, with the one before for 公司-like tails.
+
+    A common word (利率, 中心) is not a name: "…拆放利率（Shibor）" names more than its
+    last word, and mapping Shibor to 利率 would mislead, so such pairs are dropped.
+    """
+    from .analysis import _dict, get_segmenter
 
     words = list(get_segmenter("jieba")(run))
     if not words:
@@ -248,7 +264,9 @@ def _zh_name_before(run: str) -> str | None:
     name = words[-1]
     if len(words) > 1 and (name in _GENERIC_ZH_TAIL or len(name) == 1):
         name = words[-2] + name
-    return name if len(name) >= 2 else None
+    if len(name) < 2 or _dict().freq.get(name, 0) > COMMON_WORD and name not in _dict().names:
+        return None
+    return name
 
 
 class NameMiner:

@@ -38,6 +38,8 @@ FACETS = {
 }
 _DATE_RANGE = re.compile(r"(?<!\S)(?:date|published):(\S*?)\.\.(\S*)")
 _WILDCARD = re.compile(r"[*?]")
+# lang:en, lang:zh-hant: a filter like a date range, whatever the default operator.
+_LANG_FILTER = re.compile(r"(?<![\S])(?:lang|language):(\S+)", re.IGNORECASE)
 MIN_PREFIX = 2  # literal characters before a * or ?
 MAX_EXPANSION = 1000  # index words one wildcard may stand for
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -140,6 +142,9 @@ def parse_query(text: str, schema: Any, settings: Settings) -> tuple[wq.Query | 
     for match in _DATE_RANGE.finditer(text):
         filters.append(date_filter(match.group(1) or None, match.group(2) or None))
     text = _DATE_RANGE.sub(" ", text).strip()
+    for match in _LANG_FILTER.finditer(text):
+        filters.append(_lang_filter(match.group(1)))
+    text = _LANG_FILTER.sub(" ", text).strip()
     if not text:
         return None, filters
     group = AndGroup if settings.default_operator == "and" else OrGroup
@@ -164,7 +169,23 @@ def parse_query(text: str, schema: Any, settings: Settings) -> tuple[wq.Query | 
                 )
     if q is wq.NullQuery:
         return None, filters
-    return q, filters
+    return _negations_exclude(q), filters
+
+
+def _negations_exclude(q: wq.Query) -> wq.Query:
+    """Under OR, `a NOT b` means a without b (not "a, or anything without b")."""
+    if q.is_leaf():
+        return q
+    q = q.apply(_negations_exclude)
+    if type(q) is wq.Or:
+        children = list(q.children())
+        negatives = [c.query for c in children if isinstance(c, wq.Not)]
+        positives = [c for c in children if not isinstance(c, wq.Not)]
+        if negatives and positives:
+            keep = positives[0] if len(positives) == 1 else wq.Or(positives, boost=q.boost)
+            drop = negatives[0] if len(negatives) == 1 else wq.Or(negatives)
+            return wq.AndNot(keep, drop)
+    return q
 
 
 def check_expansion(q: wq.Query, reader: Any) -> None:
@@ -230,6 +251,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         if request.expand and settings.expand_names:
             table = name_table(archive.current_dir(), settings.aliases)
             text = _DATE_RANGE.sub(" ", request.q.strip()).strip()
+            text = _LANG_FILTER.sub(" ", text).strip()
             expansion = expand_query(q, text, searcher.schema, table, reader)
             if expansion.labels:
                 literal = query_targets(q, reader)
@@ -275,7 +297,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
                 else [],
             )
         )
-    if page.total == 0 and request.q.strip():
+    if page.total < MIN_HITS_BEFORE_SUGGESTING and request.q.strip():
         page.suggestions = suggest(searcher, request, settings, table)
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
@@ -295,14 +317,18 @@ def _filters(request: SearchRequest) -> list[wq.Query]:
     if request.source:
         out.append(wq.Term("source_name", request.source))
     if request.lang:
-        if request.lang.lower() not in LANGS:
-            raise QueryError(f"lang must be one of {', '.join(sorted(LANGS))}")
-        out.append(wq.Term("lang", request.lang.lower()))
+        out.append(_lang_filter(request.lang))
     if request.year:
         if not re.fullmatch(r"\d{4}", request.year):
             raise QueryError("year must be four digits")
         out.append(wq.Term("year", request.year))
     return out
+
+
+def _lang_filter(value: str) -> wq.Query:
+    if value.lower() not in LANGS:
+        raise QueryError(f"lang must be one of {', '.join(sorted(LANGS))}")
+    return wq.Term("lang", value.lower())
 
 
 def date_filter(date_from: str | None, date_to: str | None) -> wq.Query:
@@ -317,7 +343,7 @@ def date_filter(date_from: str | None, date_to: str | None) -> wq.Query:
 # --- names across languages ------------------------------------------------------------
 
 #: Weight of another form of a query word (騰訊 for Tencent) relative to the word itself.
-EXPANSION_BOOST = 0.5
+EXPANSION_BOOST = 0.3
 MAX_RUN = 4  # query words one English name may span ("Bank of New York")
 PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pinyin
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
@@ -390,7 +416,7 @@ def _expand_node(
         if q.is_leaf():
             return q
         return q.apply(lambda child: _expand_node(child, text, schema, table, reader, labels))
-    children = list(q.children())
+    children = _regroup(list(q.children()))
     new: list[wq.Query] = []
     i = 0
     while i < len(children):
@@ -420,6 +446,26 @@ def _expand_node(
             )
             i += 1
     return type(q)(new, boost=q.boost)
+
+
+def _regroup(children: list[wq.Query]) -> list[wq.Query]:
+    """Under OR the parser flattens words into one list of per-field terms: group them again."""
+    out: list[wq.Query] = []
+    group: list[wq.Query] = []
+    for child in [*children, None]:
+        same = (
+            child is not None and group and type(child) in (wq.Term, wq.Phrase)
+            and _words(child) == _words(group[0])
+        )
+        if same:
+            group.append(child)  # type: ignore[arg-type]
+            continue
+        if group:
+            out.append(group[0] if len(group) == 1 else wq.Or(group))
+        group = [child] if child is not None and type(child) in (wq.Term, wq.Phrase) else []
+        if child is not None and not group:
+            out.append(child)
+    return out
 
 
 def _alternatives(
@@ -484,6 +530,7 @@ def explain(
 _QUERY_WORD = re.compile(rf"(?<![\w:*?])([A-Za-z][A-Za-z'-]{{2,}}|[{HAN}]{{2,}})(?![\w:*?])")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 MAX_SUGGESTIONS = 3
+MIN_HITS_BEFORE_SUGGESTING = 10  # fewer hits than this: offer other spellings and words
 
 
 def suggest(searcher: Any, request: SearchRequest, settings: Settings, table: NameTable | None) -> list[str]:

@@ -1,0 +1,131 @@
+"""The name table: CC-CEDICT names, names mined from articles, the archivist's aliases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.article import Article
+from indexer.errors import ConfigError
+from indexer.names import (
+    CEDICT_TABLE,
+    NameMiner,
+    NameTable,
+    cedict_layer,
+    english_key,
+    gloss_names,
+    mine_names,
+    name_table,
+    read_aliases,
+    read_mined,
+    regional_variants,
+)
+
+
+@pytest.fixture(scope="module")
+def cedict() -> NameTable:
+    return NameTable([cedict_layer()])
+
+
+def test_shipped_table_keeps_cc_cedict_attribution_and_licence() -> None:
+    head = CEDICT_TABLE.read_text(encoding="utf-8")[:1500]
+    assert "CC-CEDICT" in head and "MDBG" in head
+    assert "Creative Commons Attribution-ShareAlike 4.0" in head
+
+
+@pytest.mark.parametrize(
+    ("glosses", "names"),
+    [
+        (["Ma Yun (1964-), aka Jack Ma, Chinese billionaire businessman"], ["Ma Yun", "Jack Ma"]),
+        (["Tencent Holdings Limited (developers of the QQ platform)"], ["Tencent Holdings Limited", "Tencent"]),
+        (["Weixin or WeChat (mobile messaging service)"], ["Weixin", "WeChat"]),
+        (["Shanghai municipality, central east China"], ["Shanghai"]),
+        (["China, Japan and Korea"], []),  # a list of names is not a name
+        (["surname Ma"], []),
+        (["Christian denomination"], []),
+    ],
+)
+def test_english_names_come_from_glosses(glosses: list[str], names: list[str]) -> None:
+    assert [n for n, _ in gloss_names(glosses)] == names
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [("Jack Ma", "马云"), ("Tencent", "腾讯"), ("Huawei", "华为"), ("Shanghai", "上海"), ("Japan", "日本")],
+)
+def test_english_name_to_chinese(cedict: NameTable, english: str, chinese: str) -> None:
+    assert chinese in cedict.chinese_for(english_key(english))
+
+
+def test_see_cross_references_are_followed(cedict: NameTable) -> None:
+    # 騰訊's entry says only "see 騰訊控股有限公司"; the name comes from that entry.
+    assert cedict.english_for("腾讯") == ["Tencent"]
+    assert set(cedict.english_for("马云")) == {"Ma Yun", "Jack Ma"}
+
+
+def test_a_common_english_word_has_one_best_chinese_form(cedict: NameTable) -> None:
+    assert cedict.chinese_for(english_key("China"))[0] == "中国"
+    assert cedict.chinese_for(english_key("Beijing")) == ["北京"]  # 北京市 is found by 北京
+
+
+@pytest.mark.parametrize(("pinyin", "chinese"), [("mayun", "马云"), ("tengxun", "腾讯")])
+def test_pinyin_reaches_the_names_it_spells(cedict: NameTable, pinyin: str, chinese: str) -> None:
+    assert chinese in cedict.chinese_for_pinyin(pinyin)
+
+
+def test_regional_words_both_ways() -> None:
+    assert ("软体", "軟體") in regional_variants("软件")
+    assert ("软件", "软件") in regional_variants("软体")
+    assert regional_variants("马云") == ()
+
+
+def _article(title: str, body: str, lang: str = "en") -> Article:
+    return Article(id="x", title=title, body=body, lang=lang)
+
+
+def test_mining_english_text_with_chinese_names() -> None:
+    pairs = mine_names(_article(
+        "Tech giants bet on Guizhou",
+        "Alibaba chairman Jack Ma (馬雲) spoke; Tencent Holdings Ltd (騰訊) will build there.",
+    ))
+    assert ("Jack Ma", "马云") in pairs  # folded to Simplified
+    assert ("Tencent Holdings Ltd", "腾讯") in pairs and ("Tencent", "腾讯") in pairs
+    assert not any(e.startswith("Alibaba chairman") for e, _ in pairs)
+
+
+def test_mining_chinese_text_with_english_names() -> None:
+    pairs = mine_names(_article(
+        "电商", "阿里巴巴（Alibaba）与苹果公司（Apple）合作，上海银行间同业拆放利率（Shibor）走低。", "zh"
+    ))
+    assert ("Alibaba", "阿里巴巴") in pairs
+    assert ("Apple", "苹果公司") in pairs
+    assert not any(e == "Shibor" for e, _ in pairs)  # its last word, 利率, is not its name
+
+
+def test_miner_appends_to_the_generation_folder(tmp_path: Path) -> None:
+    miner = NameMiner(tmp_path)
+    miner.add(_article("A", "Jack Ma (馬雲) said."))
+    miner.flush()
+    miner.add(_article("B", "Jack Ma (马云) said again."))
+    miner.flush()
+    assert read_mined(tmp_path)[("Jack Ma", "马云")] == 2
+
+
+def test_aliases_win_over_the_dictionary_and_the_archive(tmp_path: Path) -> None:
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text(
+        '[names]\n"Jack Ma" = ["馬老師"]\nChina = []\n"罕病" = ["罕见病"]\n', encoding="utf-8"
+    )
+    table = name_table(None, aliases)
+    assert table.chinese_for(english_key("Jack Ma")) == ["马老师"]
+    assert table.chinese_for(english_key("China")) == []  # expansion switched off
+    assert "罕见病" in table.synonyms("罕病") and "罕病" in table.synonyms("罕见病")
+    assert "腾讯" in table.chinese_for(english_key("Tencent"))  # the rest is untouched
+
+
+def test_a_broken_aliases_file_is_a_clear_error(tmp_path: Path) -> None:
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[names]\n"Jack Ma" = 3\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="must be a list"):
+        read_aliases(aliases)
