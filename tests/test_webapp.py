@@ -670,3 +670,23 @@ def test_compiled_catalogs_match_their_sources() -> None:
         po = _messages(read(folder / "messages.po", read_po))
         assert po == _messages(read(folder / "messages.mo", read_mo)), f"{locale}: recompile"
         assert wanted <= {k for k, v in po.items() if v}, f"{locale} lacks translations"
+
+
+def test_did_you_mean_and_versions_are_rendered(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page renders what the search offers: suggestions and grouped versions."""
+    import webapp.ui
+    from indexer.search import search
+
+    def with_extras(archive: Archive, request: object) -> object:
+        page = search(archive, request)  # type: ignore[arg-type]
+        page.suggestions = ["inflation", {"query": "Jack Ma"}]  # type: ignore[list-item]
+        page.hits[0].versions = 3  # type: ignore[attr-defined]
+        return page
+
+    monkeypatch.setattr(webapp.ui, "search", with_extras)
+    html = client.get("/", query_string={"q": "Tencent"}).get_data(as_text=True)
+    assert "Did you mean" in html
+    assert 'href="/?q=inflation">inflation</a>' in html and 'href="/?q=Jack+Ma">Jack Ma</a>' in html
+    assert '<span class="versions">3 versions of this story</span>' in html
