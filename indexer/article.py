@@ -64,4 +64,4 @@ def format_date(value: datetime | None) -> str | None:
         return None
     if (value.hour, value.minute, value.second) == (0, 0, 0):
         return value.date().isoformat()
-    return value.isoformat(timespec="minutes")
+    return value.isoformat(timespec="seconds" if value.second else "minutes")

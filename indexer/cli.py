@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -220,7 +221,177 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
     waitress.serve(app, host=host, port=port, threads=settings.threads, ident="newsarchive")
 
 
+# --- admin commands ------------------------------------------------------------------
+
+
+@cli.command("reindex")
+@click.option("--keep-old", is_flag=True, help="Keep the previous generation folder.")
+@click.option("--workers", "-j", type=click.IntRange(min=0), default=None,
+              help="Processes reading and analysing articles beside the writer.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def reindex_cmd(settings: Settings, keep_old: bool, workers: int | None, quiet: bool,
+                as_json: bool) -> None:
+    """Rebuild the whole index from sources.paths into a new generation, check it,
+    then switch to it atomically. Searches go on meanwhile. Run it after upgrading
+    newsarchive to a new schema or analyzer.
+
+    Example: newsarchive reindex --keep-old
+    """
+    from .admin import reindex
+
+    on_item, bar = _progress(not quiet and not as_json)
+    try:
+        result = reindex(Archive(settings), keep_old=keep_old, workers=workers, on_item=on_item)
+    finally:
+        if bar is not None:
+            bar.close()
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    _print_summary(result.summary, quiet)
+    click.echo(f"switched to {result.generation} ({result.check.articles} articles, checked)"
+               + (f"; removed {', '.join(result.removed)}" if result.removed else ""))
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_obj
+def stats_cmd(settings: Settings, as_json: bool) -> None:
+    """Articles by language, source and year; index size, segments, schema version.
+
+    Example: newsarchive stats --json
+    """
+    from .admin import stats
+
+    data = stats(Archive(settings))
+    if as_json:
+        _echo_json(data)
+        return
+    info = data["index"]
+    click.echo(f"{data['articles']} articles in {info['path']}")
+    click.echo(f"  schema {info['schema_version']}, segmenter {info['segmenter']}, "
+               f"{info['segments']} segments, {info['size_bytes'] / 1e6:.1f} MB, "
+               f"built {info['created']}, last update {info['last_update']}")
+    for title, key in (("language", "by_language"), ("year", "by_year"), ("source", "by_source")):
+        rows = list(data[key].items())
+        shown = ", ".join(f"{k} {v}" for k, v in rows[:12])
+        more = f" (+{len(rows) - 12} more)" if len(rows) > 12 else ""
+        click.echo(f"  by {title}: {shown}{more}")
+    if data["sources"]:
+        click.echo(f"  sources: {', '.join(data['sources'])}")
+
+
+@cli.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def check_cmd(settings: Settings, as_json: bool) -> None:
+    """Check the index: it opens, every article is found by its id, counts agree.
+    Exits 1 on any problem.
+
+    Example: newsarchive check
+    """
+    from .admin import check
+
+    report = check(Archive(settings))
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}", err=True)
+        click.echo(f"{'ok' if report.ok else 'FAILED'}: {report.articles} articles checked")
+    sys.exit(EXIT_OK if report.ok else EXIT_ERROR)
+
+
+@cli.command("delete")
+@click.argument("ids", nargs=-1)
+@click.option("--query", "-q", "query", help="Delete every article this query matches.")
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ids as JSON.")
+@click.pass_obj
+def delete_cmd(settings: Settings, ids: tuple[str, ...], query: str | None, dry_run: bool,
+               as_json: bool) -> None:
+    """Remove articles by id, or every article a query matches.
+
+    Example: newsarchive delete --query 'source:"Harbour Ledger"' --dry-run
+    """
+    from .admin import delete, matching_ids
+
+    if not ids and not query:
+        raise click.UsageError("give article IDs or --query")
+    archive = Archive(settings)
+    found = matching_ids(archive, ids, query)
+    missing = [i for i in ids if i not in found]
+    removed = 0 if dry_run else delete(archive, found)
+    if as_json:
+        _echo_json({"ids": found, "missing": missing, "deleted": removed, "dry_run": dry_run})
+        return
+    for ident in found:
+        click.echo(f"{'would delete' if dry_run else 'deleted'}: {ident}")
+    for ident in missing:
+        click.echo(f"not found: {ident}", err=True)
+    click.echo(f"{len(found)} articles {'would be deleted' if dry_run else 'deleted'}")
+
+
+@cli.command("optimize")
+@click.pass_obj
+def optimize_cmd(settings: Settings) -> None:
+    """Merge the index's segments into one, for faster searches.
+
+    Example: newsarchive optimize
+    """
+    from .admin import optimize
+
+    result = optimize(Archive(settings))
+    click.echo(f"segments: {result['segments_before']} -> {result['segments_after']}")
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.pass_obj
+def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
+    """Write every stored article and its metadata as JSON Lines: the backup and
+    migration path (`newsarchive import` reads it back).
+
+    Example: newsarchive export -o backup.jsonl
+    """
+    from .admin import export_jsonl
+
+    archive = Archive(settings)
+    if output is None:
+        count = export_jsonl(archive, click.get_text_stream("stdout"))
+    else:
+        tmp = output.with_name(output.name + ".part")
+        with tmp.open("w", encoding="utf-8") as fh:
+            count = export_jsonl(archive, fh)
+        tmp.replace(output)
+    click.echo(f"exported {count} articles", err=True)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
+    """Add (or update, by id) the articles of an export file.
+
+    Example: newsarchive import backup.jsonl
+    """
+    from .admin import import_jsonl
+
+    summary = import_jsonl(Archive(settings), path)
+    if as_json:
+        _echo_json(summary.to_dict())
+    else:
+        _print_summary(summary, False)
+    sys.exit(EXIT_OK if summary.ok else EXIT_ITEMS_FAILED)
+
+
 def main() -> None:
     """Console-script entry point."""
+    logging.basicConfig(format="newsarchive: %(message)s", level=logging.WARNING)
     cli(prog_name="newsarchive")
 

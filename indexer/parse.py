@@ -305,7 +305,8 @@ def article_from_record(record: dict[str, object], fallback_id: str, where: str)
         published=published,
         lang=lang,
         script=script,
-        location=where,
+        # An exported article keeps where it was first read.
+        location=_str(record, "location") or where,
     )
 
 

@@ -29,6 +29,7 @@ from . import __version__
 from .article import Article, ItemError
 from .config import Settings
 from .errors import IndexLockedError, IndexMissingError, NotFoundError, OutdatedIndexError
+from .lock import writer_lock
 from .pipeline import Prepared
 from .names import NameMiner
 from .schema import SCHEMA_VERSION, build_schema, to_document
@@ -177,29 +178,35 @@ class Archive:
         on_item: Callable[[Article | ItemError], None] | None = None,
     ) -> IndexSummary:
         """Add or update articles by id, committing every `batch_size` articles."""
-        if not self.exists():
-            self.create()
-        return write_items(self.open_index(), items, self.settings, on_item)
+        with writer_lock(self.home, self.settings.writer_timeout):
+            if not self.exists():
+                self.create()
+            return write_items(self.open_index(), items, self.settings, on_item)
 
     def index_paths(
         self,
         paths: Iterable[Path],
         workers: int | None = None,
         on_item: Callable[[Article | Prepared | ItemError], None] | None = None,
+        directory: Path | None = None,
     ) -> IndexSummary:
-        """Read, analyse and index files and folders, with parallel worker processes."""
+        """Read, analyse and index files and folders, with parallel worker processes.
+
+        Writes to the live generation, or to `directory` (a generation being rebuilt).
+        """
         from .pipeline import default_workers, prepared_items
 
-        if not self.exists():
-            self.create()
-        ix = self.open_index()
-        # Tokens must come from the segmenter the index was built with, whatever the config says.
-        segmenter = self.meta().get("segmenter", self.settings.segmenter)
-        if workers is None:
-            workers = self.settings.workers if self.settings.workers >= 0 else default_workers()
-        max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-        items = prepared_items(paths, segmenter, workers, max_bytes)
-        return write_items(ix, items, self.settings, on_item)
+        with writer_lock(self.home, self.settings.writer_timeout):
+            if directory is None and not self.exists():
+                self.create()
+            ix = self.open_index(directory)
+            # Tokens must come from the index's own segmenter, whatever the config says now.
+            segmenter = self.meta(directory).get("segmenter", self.settings.segmenter)
+            if workers is None:
+                workers = self.settings.workers if self.settings.workers >= 0 else default_workers()
+            max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
+            items = prepared_items(paths, segmenter, workers, max_bytes)
+            return write_items(ix, items, self.settings, on_item)
 
 
 def write_items(
