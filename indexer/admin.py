@@ -27,6 +27,7 @@ from .pipeline import Prepared
 from .store import CURRENT, Archive, IndexSummary, write_items
 
 OnItem = Callable[[Article | Prepared | ItemError], None]
+SWITCH_GRACE_SECONDS = 2.0
 
 
 # --- reindex -------------------------------------------------------------------------
@@ -80,6 +81,9 @@ def reindex(
             shutil.rmtree(directory, ignore_errors=True)
             raise
         archive.switch_to(directory)
+        if not keep_old:
+            # Searches that began on the old generation finish before its files go.
+            time.sleep(SWITCH_GRACE_SECONDS)
         removed = [] if keep_old else _remove_unused_generations(archive, keep={directory.name})
     return ReindexResult(summary, directory.name, previous, removed, report)
 

@@ -212,6 +212,7 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
     host = host or settings.host
     port = port or settings.port
     app = create_app(settings)
+    _warm_up(settings)
     click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
     if dev:
         app.run(host=host, port=port, debug=True)
@@ -388,6 +389,14 @@ def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
     else:
         _print_summary(summary, False)
     sys.exit(EXIT_OK if summary.ok else EXIT_ITEMS_FAILED)
+
+
+def _warm_up(settings: Settings) -> None:
+    """Load dictionaries and the name table before the first reader waits for them."""
+    try:
+        search(Archive(settings), SearchRequest("马云 Tencent", limit=1))
+    except NewsArchiveError:
+        pass  # no index yet: the page says so
 
 
 def main() -> None:

@@ -139,21 +139,42 @@ class Archive:
     # --- reading ---------------------------------------------------------------------
 
     def searcher(self) -> Searcher:
-        """A searcher over the live generation, reused per thread and refreshed when stale."""
+        """A searcher over the live generation, reused per thread and refreshed when stale.
+
+        A rebuild may switch generations (and remove the old one) between reading
+        CURRENT and opening it: then CURRENT has moved on, and the new one is opened.
+        """
+        for attempt in range(3):
+            directory = self.current_dir()
+            try:
+                return self._searcher_for(directory)
+            except (OSError, whoosh_index.EmptyIndexError):
+                self._drop_cached()
+                if attempt == 2 or self.current_dir() == directory:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _searcher_for(self, directory: Path) -> Searcher:
         local = self._local
-        directory = self.current_dir()
         cached: Searcher | None = getattr(local, "searcher", None)
         if cached is not None and getattr(local, "directory", None) == directory:
             if cached.up_to_date():
                 return cached
-            fresh: Searcher = cached.refresh()
-            local.searcher = fresh
-            return fresh
-        if cached is not None:
-            cached.close()
+            # Not Searcher.refresh(): whoosh3 3.54 reuses the reader of a segment that
+            # gained deletions since, so deleted and replaced articles would still show.
+        self._drop_cached()
         searcher = self.open_index(directory).searcher()
         local.searcher, local.directory = searcher, directory
         return searcher
+
+    def _drop_cached(self) -> None:
+        cached = getattr(self._local, "searcher", None)
+        self._local.searcher = self._local.directory = None
+        if cached is not None:
+            try:
+                cached.close()
+            except OSError:
+                pass
 
     def close(self) -> None:
         cached = getattr(self._local, "searcher", None)
