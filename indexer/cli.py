@@ -81,23 +81,26 @@ def _progress(enabled: bool) -> tuple[Callable[[Article | ItemError], None] | No
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=None,
               help="Processes reading and analysing articles beside the writer "
                    "(default: index.workers; 0: all in one process).")
+@click.option("--prune", is_flag=True,
+              help="Remove the articles of files under PATHS that are gone since they were indexed.")
 @click.pass_obj
 def index_cmd(settings: Settings, paths: tuple[Path, ...], quiet: bool, as_json: bool,
-              report: Path | None, workers: int | None) -> None:
+              report: Path | None, workers: int | None, prune: bool) -> None:
     """Index articles from files and folders (recursively).
 
-    Reads .html/.htm pages, .txt articles and .jsonl exports. Indexing the same
-    input again updates articles in place, by id. Without PATHS, indexes the
-    sources listed in config.toml.
+    Reads .html/.htm pages, .txt articles, .jsonl exports and web archives. Only new
+    and changed files are read; a changed file's articles are updated in place, by
+    id, and those it no longer has are removed. Without PATHS, indexes the sources
+    listed in config.toml.
 
-    Example: newsarchive index corpus/ ~/saved-pages/
+    Example: newsarchive index corpus/ ~/saved-pages/ --prune
     """
     sources = list(paths) or list(settings.source_paths)
     if not sources:
         raise click.UsageError("give a PATH, or list sources.paths in config.toml")
     on_item, bar = _progress(not quiet and not as_json)
     try:
-        summary = Archive(settings).index_paths(sources, workers, on_item)
+        summary = Archive(settings).index_paths(sources, workers, on_item, prune=prune)
     finally:
         if bar is not None:
             bar.close()
@@ -119,9 +122,14 @@ def _print_summary(summary: IndexSummary, quiet: bool) -> None:
             if not problem.skipped:
                 click.echo(f"failed: {problem.location}: {problem.reason}", err=True)
     rate = (summary.indexed + summary.updated) / summary.seconds if summary.seconds else 0.0
+    extra = "".join(
+        f", {count} {label}"
+        for count, label in ((summary.removed, "removed"), (summary.unchanged, "files unchanged"))
+        if count
+    )
     click.echo(
         f"indexed {summary.indexed}, updated {summary.updated}, skipped {summary.skipped}, "
-        f"failed {summary.failed} in {summary.seconds:.1f} s ({rate:.0f} articles/s)"
+        f"failed {summary.failed}{extra} in {summary.seconds:.1f} s ({rate:.0f} articles/s)"
     )
 
 

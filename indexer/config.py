@@ -31,6 +31,10 @@ class Settings:
     snippet_chars: int = 220
     expand_names: bool = True
     aliases: Path | None = None
+    dedupe: bool = True  # group exact and near-duplicate articles into stories
+    near_threshold: float = 0.7  # estimated Jaccard similarity of shingles; 1.0: exact only
+    chinese_shingle: int = 4  # characters per shingle of Chinese text
+    english_shingle: int = 3  # words per shingle of other text
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
@@ -57,6 +61,10 @@ _KEYS: dict[tuple[str, str], str] = {
     ("search", "snippet_chars"): "snippet_chars",
     ("search", "expand_names"): "expand_names",
     ("search", "aliases"): "aliases",
+    ("dedupe", "enabled"): "dedupe",
+    ("dedupe", "near_threshold"): "near_threshold",
+    ("dedupe", "chinese_shingle"): "chinese_shingle",
+    ("dedupe", "english_shingle"): "english_shingle",
     ("server", "host"): "host",
     ("server", "port"): "port",
     ("server", "threads"): "threads",
@@ -105,9 +113,9 @@ def _validate(values: dict[str, Any], base: Path) -> Settings:
             if not isinstance(value, str | Path):
                 raise ConfigError(f"setting aliases must be a path, not {value!r}")
             out[name] = (base / Path(value)).resolve()
-        elif name == "expand_names":
+        elif name in ("expand_names", "dedupe"):
             if not isinstance(value, bool):
-                raise ConfigError(f"setting expand_names must be true or false, not {value!r}")
+                raise ConfigError(f"setting {name} must be true or false, not {value!r}")
             out[name] = value
         else:
             kind = {"int": int, "float": float, "str": str}[str(types[name])]
@@ -125,7 +133,10 @@ def _validate(values: dict[str, Any], base: Path) -> Settings:
         raise ConfigError("search.default_operator must be 'and' or 'or'")
     if settings.workers < -1:
         raise ConfigError("index.workers must be -1 (automatic), 0 or more")
-    for name in ("batch_size", "default_limit", "max_limit", "max_query_length", "threads"):
+    for name in ("batch_size", "default_limit", "max_limit", "max_query_length", "threads",
+                 "chinese_shingle", "english_shingle"):
         if getattr(settings, name) < 1:
             raise ConfigError(f"setting {name} must be at least 1")
+    if not 0.5 <= settings.near_threshold <= 1.0:
+        raise ConfigError("dedupe.near_threshold must be between 0.5 and 1.0")
     return settings

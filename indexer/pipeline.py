@@ -20,6 +20,7 @@ from typing import Any
 
 from .analysis import PreAnalyzed, analyze, get_segmenter, word_parts
 from .article import Article, ItemError
+from .manifest import Gone, Manifest, Marker, Reading
 from .parse import JSONL_SUFFIXES, InputFile, find_inputs, parse_jsonl_line, read_file
 
 TEXT_FIELDS = ("title", "body", "author", "source")
@@ -36,7 +37,7 @@ class Prepared:
 
 
 Item = Article | ItemError
-Result = Prepared | ItemError
+Result = Prepared | ItemError | Marker
 
 
 def prepare(article: Article, segmenter: str) -> Prepared:
@@ -65,15 +66,23 @@ class _Lines:
     lines: tuple[bytes, ...]
 
 
-_Unit = InputFile | _Lines | ItemError
+_Unit = InputFile | _Lines | ItemError | Marker
 
 
-def _units(paths: Iterable[Path], max_bytes: int | None) -> Iterator[_Unit]:
-    for found in find_inputs(paths):
-        if isinstance(found, InputFile) and found.path.suffix.lower() in JSONL_SUFFIXES:
-            yield from _jsonl_units(found, max_bytes)
+def _units(
+    paths: Iterable[Path], max_bytes: int | None, sources: Manifest | None = None,
+    prune: bool = False,
+) -> Iterator[_Unit]:
+    paths = list(paths)
+    found: Iterable[InputFile | ItemError] = find_inputs(paths)
+    # With a manifest: only new and changed files, each after a marker naming it (ids
+    # stay relative to the paths given).
+    inputs = found if sources is None else sources.select(found, paths, prune)
+    for unit in inputs:
+        if isinstance(unit, InputFile) and unit.path.suffix.lower() in JSONL_SUFFIXES:
+            yield from _jsonl_units(unit, max_bytes)
         else:
-            yield found
+            yield unit
 
 
 def _jsonl_units(found: InputFile, max_bytes: int | None) -> Iterator[_Unit]:
@@ -115,7 +124,7 @@ def _init_worker(segmenter: str, max_bytes: int | None) -> None:
 def _work(unit: _Unit) -> list[Result]:
     """Read, parse and analyse one unit (runs in a worker)."""
     items: Iterable[Item]
-    if isinstance(unit, ItemError):
+    if isinstance(unit, ItemError | Reading | Gone):
         return [unit]
     if isinstance(unit, _Lines):
         items = (
@@ -132,14 +141,18 @@ def _work(unit: _Unit) -> list[Result]:
 
 
 def prepared_items(
-    paths: Iterable[Path], segmenter: str, workers: int, max_bytes: int | None = None
+    paths: Iterable[Path], segmenter: str, workers: int, max_bytes: int | None = None,
+    sources: Manifest | None = None, prune: bool = False,
 ) -> Iterator[Result]:
     """Every article under paths, analysed, in input order; errors in their place.
 
-    With workers=0 everything runs in this process (the reference path).
+    With a manifest (`sources`), only new and changed files are read, and markers in the
+    stream tell the writer which file the articles come from (and, with `prune`, which
+    recorded files are gone). With workers=0 everything runs in this process (the
+    reference path).
     """
     _init_worker(segmenter, max_bytes)
-    units = _units(paths, max_bytes)
+    units = _units(paths, max_bytes, sources, prune)
     if workers <= 0:
         for unit in units:
             yield from _work(unit)

@@ -14,7 +14,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import bilingual_analyzer
 from .article import Article
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Text fields a free query searches, with their weight relative to the body.
 SEARCH_FIELDS = {"title": 2.5, "body": 1.0, "author": 1.5, "source": 1.0}
@@ -40,6 +40,9 @@ def build_schema(segmenter: str = "jieba") -> Schema:
         published=DATETIME(stored=True, sortable=True),
         url=ID(stored=True),
         location=STORED(),
+        # Duplicates (indexer.dedupe): the story group search collapses, the exact-copy key.
+        group=ID(stored=True, sortable=True),
+        exact=ID(stored=True),
     )
 
 

@@ -21,6 +21,7 @@ from whoosh.qparser import (
 
 from .article import format_date
 from .config import Settings
+from .dedupe import group_size
 from .errors import NotFoundError, QueryError
 from .fold import HAN, has_han
 from .highlight import Snippet, Span, Targets, mark, query_targets, snippet, spans
@@ -30,6 +31,8 @@ from .store import Archive
 
 SORTS = ("relevance", "newest", "oldest")
 LANGS = {"en", "zh", "zh-hans", "zh-hant"}
+#: Copies and near-copies of a story share this column: a results page shows one of them.
+STORY = FieldFacet("group")
 #: Facets counted for every results page: name -> the sortable column it counts.
 FACETS = {
     "source": FieldFacet("source_name"),
@@ -79,6 +82,9 @@ class Hit:
     #: Why the hit matched when it was through another form of a query word:
     #: "matched 騰訊 for Tencent".
     explanation: list[str] = field(default_factory=list)
+    #: How many articles tell this story (copies and near-copies, this one included);
+    #: search shows one hit per story.
+    versions: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +99,7 @@ class Hit:
             "snippet": self.snippet.html(),
             "matched": sorted(set(self.snippet.matched + self.title_marked.matched)),
             "why": list(self.explanation),
+            "versions": self.versions,
         }
 
 
@@ -267,6 +274,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         reverse=request.sort == "newest",
         groupedby=FACETS if request.facets else None,
         maptype=Count,
+        collapse=STORY,
     )
     page.total = len(results)
     if request.facets:
@@ -295,6 +303,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
                 )
                 if labels
                 else [],
+                versions=group_size(searcher, stored.get("group")),
             )
         )
     if page.total < MIN_HITS_BEFORE_SUGGESTING and request.q.strip():
@@ -622,7 +631,10 @@ def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> Result
     if not keys:
         return page
     q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in keys])
-    results = searcher.search(q, limit=limit, mask=wq.Term("id", article_id))
+    # Other versions of the same story are not "like" it: they are it.
+    story = searcher.stored_fields(docnum).get("group")
+    mask = wq.Or([wq.Term("id", article_id), wq.Term("group", story)]) if story else wq.Term("id", article_id)
+    results = searcher.search(q, limit=limit, mask=mask)
     page.total = len(results)
     reader = searcher.reader()
     targets = query_targets(q, reader)
@@ -642,6 +654,7 @@ def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> Result
                 score=float(hit.score or 0.0),
                 snippet=snippet(body, spans(reader, hit.docnum, "body", targets), settings.snippet_chars),
                 title_marked=mark(title, spans(reader, hit.docnum, "title", targets)),
+                versions=group_size(searcher, stored.get("group")),
             )
         )
     page.took_ms = (time.perf_counter() - started) * 1000

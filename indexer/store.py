@@ -30,6 +30,8 @@ from .article import Article, ItemError
 from .config import Settings
 from .errors import IndexLockedError, IndexMissingError, NotFoundError, OutdatedIndexError
 from .lock import writer_lock
+from .dedupe import Grouper, fingerprint
+from .manifest import Gone, Manifest, Marker, Reading
 from .pipeline import Prepared
 from .names import NameMiner
 from .schema import SCHEMA_VERSION, build_schema, to_document
@@ -48,6 +50,10 @@ class IndexSummary:
     failed: int = 0
     seconds: float = 0.0
     problems: list[ItemError] = field(default_factory=list)
+    unchanged: int = 0  # files not read again: the manifest holds them as they are
+    removed: int = 0  # articles removed: their file changed without them, or is gone
+    exact_duplicates: int = 0  # articles whose folded text an earlier article has
+    near_duplicates: int = 0  # articles grouped with a near-identical earlier one
 
     @property
     def ok(self) -> bool:
@@ -60,6 +66,10 @@ class IndexSummary:
             "skipped": self.skipped,
             "failed": self.failed,
             "seconds": round(self.seconds, 3),
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "exact_duplicates": self.exact_duplicates,
+            "near_duplicates": self.near_duplicates,
             "problems": [p.to_dict() for p in self.problems],
         }
 
@@ -210,10 +220,13 @@ class Archive:
         workers: int | None = None,
         on_item: Callable[[Article | Prepared | ItemError], None] | None = None,
         directory: Path | None = None,
+        prune: bool = False,
     ) -> IndexSummary:
         """Read, analyse and index files and folders, with parallel worker processes.
 
-        Writes to the live generation, or to `directory` (a generation being rebuilt).
+        Only new and changed files are read (see :mod:`indexer.manifest`); with `prune`,
+        articles whose files under `paths` are gone are removed. Writes to the live
+        generation, or to `directory` (a generation being rebuilt).
         """
         from .pipeline import default_workers, prepared_items
 
@@ -226,29 +239,62 @@ class Archive:
             if workers is None:
                 workers = self.settings.workers if self.settings.workers >= 0 else default_workers()
             max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-            items = prepared_items(paths, segmenter, workers, max_bytes)
-            return write_items(ix, items, self.settings, on_item)
+            paths = list(paths)
+            with Manifest(directory or self.current_dir(), from_files=True) as sources:
+                items = prepared_items(paths, segmenter, workers, max_bytes, sources, prune)
+                return write_items(ix, items, self.settings, on_item, sources)
 
 
 def write_items(
     ix: Any,
-    items: Iterable[Article | Prepared | ItemError],
+    items: Iterable[Article | Prepared | ItemError | Marker],
     settings: Settings,
     on_item: Callable[[Article | Prepared | ItemError], None] | None = None,
+    sources: Manifest | None = None,
 ) -> IndexSummary:
     """Write items to a Whoosh index in batches; errors are counted, never raised.
 
     Articles are analysed here; Prepared articles arrive analysed by worker processes.
+    The manifest (`sources`, or the index's own for articles added without files) and
+    the duplicate groups are committed right after each index commit.
     """
     summary = IndexSummary()
     started = time.perf_counter()
     writer = _writer(ix, settings)
     before = ix.searcher()  # what was committed before this run: updated vs new
-    miner = NameMiner(getattr(ix.storage, "folder", None))  # names stated in the articles
+    folder = getattr(ix.storage, "folder", None)
+    miner = NameMiner(folder)  # names stated in the articles
+    own_sources = sources is None
+    if sources is None:
+        sources = Manifest(folder)
+    groups = Grouper(sources.db, settings.near_threshold) if settings.dedupe else None
+    if sources.generation() != ix.latest_generation():
+        # Killed between commits, or changed by another command: catch up first.
+        dropped = sources.reconcile(before)
+        if groups is not None:
+            groups.forget(dropped)
+        sources.commit(ix.latest_generation())
     in_batch: set[str] = set()
     done: set[str] = set()
+
+    def commit() -> Any:
+        writer.commit()
+        miner.flush()
+        sources.commit(ix.latest_generation())
+        return _writer(ix, settings)
+
+    def remove(ids: list[str]) -> None:
+        for ident in ids:
+            writer.delete_by_term("id", ident)
+        if groups is not None:
+            groups.forget(ids)
+        summary.removed += len(ids)
+
     try:
         for item in items:
+            if isinstance(item, Reading | Gone):
+                remove(sources.marker(item))
+                continue
             if on_item is not None:
                 on_item(item)
             if isinstance(item, ItemError):
@@ -261,10 +307,17 @@ def write_items(
             article = item.article if isinstance(item, Prepared) else item
             if article.id in in_batch:
                 # The same id twice in one batch: commit so the second replaces the first.
-                writer.commit()
-                writer, in_batch = _writer(ix, settings), set()
+                writer, in_batch = commit(), set()
             existed = article.id in done or before.document_number(id=article.id) is not None
-            writer.update_document(**_document(item))
+            doc = _document(item)
+            if groups is not None:
+                fp = fingerprint(article, settings.chinese_shingle, settings.english_shingle)
+                joined = groups.assign(article.id, fp)
+                doc["group"], doc["exact"] = joined.group, joined.exact
+                summary.exact_duplicates += joined.kind == "exact"
+                summary.near_duplicates += joined.kind == "near"
+            writer.update_document(**doc)
+            sources.article(article.id)
             miner.add(article)
             in_batch.add(article.id)
             done.add(article.id)
@@ -273,16 +326,21 @@ def write_items(
             else:
                 summary.indexed += 1
             if len(in_batch) >= settings.batch_size:
-                writer.commit()
-                miner.flush()
-                writer, in_batch = _writer(ix, settings), set()
+                writer, in_batch = commit(), set()
+        remove(sources.finish())
         writer.commit()
         miner.flush()
+        sources.commit(ix.latest_generation())
     except BaseException:
-        writer.cancel()
+        if not getattr(writer, "is_closed", False):  # a failure right after a commit
+            writer.cancel()
+        sources.rollback()
         raise
     finally:
         before.close()
+        if own_sources:
+            sources.close()
+    summary.unchanged = sources.unchanged
     summary.seconds = time.perf_counter() - started
     return summary
 
