@@ -284,6 +284,11 @@ class NameMiner:
         if self.path is not None:
             self.counts.update(mine_names(article))
 
+    def add_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Names already mined (by a worker process)."""
+        if self.path is not None:
+            self.counts.update(pairs)
+
     def flush(self) -> None:
         if not self.counts or self.path is None:
             return

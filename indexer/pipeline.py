@@ -20,7 +20,9 @@ from typing import Any
 
 from .analysis import PreAnalyzed, analyze, get_segmenter, word_parts
 from .article import Article, ItemError
+from .dedupe import Fingerprint, fingerprint
 from .manifest import Gone, Manifest, Marker, Reading
+from .names import mine_names
 from .parse import JSONL_SUFFIXES, InputFile, find_inputs, parse_jsonl_line, read_file
 
 TEXT_FIELDS = ("title", "body", "author", "source")
@@ -30,24 +32,28 @@ IN_FLIGHT_PER_WORKER = 4
 
 @dataclass
 class Prepared:
-    """An article and the analysed tokens of its text fields, ready for the writer."""
+    """An article and what the writer needs of it, worked out by a worker process:
+    the analysed tokens of its text fields, its duplicate fingerprint, its mined names."""
 
     article: Article
     tokens: dict[str, PreAnalyzed]
+    fingerprint: Fingerprint | None = None
+    names: list[tuple[str, str]] | None = None
 
 
 Item = Article | ItemError
 Result = Prepared | ItemError | Marker
 
 
-def prepare(article: Article, segmenter: str) -> Prepared:
-    """Analyse an article's text fields."""
+def prepare(article: Article, segmenter: str, shingles: tuple[int, int] | None = None) -> Prepared:
+    """Analyse an article's text fields; fingerprint it (given shingle sizes); mine names."""
     tokens = {}
     for name in TEXT_FIELDS:
         value = getattr(article, name)
         if value:
             tokens[name] = analyze(value, segmenter)
-    return Prepared(article, tokens)
+    marks = fingerprint(article, *shingles) if shingles else None
+    return Prepared(article, tokens, marks, mine_names(article))
 
 
 def default_workers() -> int:
@@ -112,11 +118,14 @@ def _jsonl_units(found: InputFile, max_bytes: int | None) -> Iterator[_Unit]:
 
 _segmenter_name = "jieba"
 _max_bytes: int | None = None
+_shingles: tuple[int, int] | None = None
 
 
-def _init_worker(segmenter: str, max_bytes: int | None) -> None:
-    global _segmenter_name, _max_bytes
-    _segmenter_name, _max_bytes = segmenter, max_bytes
+def _init_worker(
+    segmenter: str, max_bytes: int | None, shingles: tuple[int, int] | None = None
+) -> None:
+    global _segmenter_name, _max_bytes, _shingles
+    _segmenter_name, _max_bytes, _shingles = segmenter, max_bytes, shingles
     get_segmenter(segmenter)
     word_parts("数据中心")  # loads the word dictionary once per process
 
@@ -136,22 +145,26 @@ def _work(unit: _Unit) -> list[Result]:
     for item in items:
         if item is None:
             continue
-        out.append(item if isinstance(item, ItemError) else prepare(item, _segmenter_name))
+        out.append(
+            item if isinstance(item, ItemError) else prepare(item, _segmenter_name, _shingles)
+        )
     return out
 
 
 def prepared_items(
     paths: Iterable[Path], segmenter: str, workers: int, max_bytes: int | None = None,
     sources: Manifest | None = None, prune: bool = False,
+    shingles: tuple[int, int] | None = None,
 ) -> Iterator[Result]:
     """Every article under paths, analysed, in input order; errors in their place.
 
     With a manifest (`sources`), only new and changed files are read, and markers in the
     stream tell the writer which file the articles come from (and, with `prune`, which
-    recorded files are gone). With workers=0 everything runs in this process (the
-    reference path).
+    recorded files are gone). With `shingles` (Chinese, English shingle sizes), each
+    article also gets its duplicate fingerprint. With workers=0 everything runs in this
+    process (the reference path).
     """
-    _init_worker(segmenter, max_bytes)
+    _init_worker(segmenter, max_bytes, shingles)
     units = _units(paths, max_bytes, sources, prune)
     if workers <= 0:
         for unit in units:
@@ -161,7 +174,8 @@ def prepared_items(
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context: Any = multiprocessing.get_context(method)
     window: deque[Any] = deque()
-    with context.Pool(workers, initializer=_init_worker, initargs=(segmenter, max_bytes)) as pool:
+    init = (segmenter, max_bytes, shingles)
+    with context.Pool(workers, initializer=_init_worker, initargs=init) as pool:
         # A bounded window of units in flight keeps memory flat however large the input.
         for unit in units:
             window.append(pool.apply_async(_work, (unit,)))

@@ -241,7 +241,14 @@ class Archive:
             max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
             paths = list(paths)
             with Manifest(directory or self.current_dir(), from_files=True) as sources:
-                items = prepared_items(paths, segmenter, workers, max_bytes, sources, prune)
+                shingles = (
+                    (self.settings.chinese_shingle, self.settings.english_shingle)
+                    if self.settings.dedupe
+                    else None
+                )
+                items = prepared_items(
+                    paths, segmenter, workers, max_bytes, sources, prune, shingles
+                )
                 return write_items(ix, items, self.settings, on_item, sources)
 
 
@@ -311,14 +318,19 @@ def write_items(
             existed = article.id in done or before.document_number(id=article.id) is not None
             doc = _document(item)
             if groups is not None:
-                fp = fingerprint(article, settings.chinese_shingle, settings.english_shingle)
+                fp = (item.fingerprint if isinstance(item, Prepared) else None) or fingerprint(
+                    article, settings.chinese_shingle, settings.english_shingle
+                )
                 joined = groups.assign(article.id, fp)
                 doc["group"], doc["exact"] = joined.group, joined.exact
                 summary.exact_duplicates += joined.kind == "exact"
                 summary.near_duplicates += joined.kind == "near"
             writer.update_document(**doc)
             sources.article(article.id)
-            miner.add(article)
+            if isinstance(item, Prepared) and item.names is not None:
+                miner.add_pairs(item.names)
+            else:
+                miner.add(article)
             in_batch.add(article.id)
             done.add(article.id)
             if existed:
