@@ -70,7 +70,9 @@ def reindex(
         _remove_unused_generations(archive, keep={previous})
         directory = archive.new_generation()
         try:
-            summary = archive.index_paths(sources, workers, on_item, directory=directory)
+            summary = archive.index_paths(
+                sources, workers, on_item, directory=directory, optimize=True
+            )
             report = check(archive, directory)
             if not report.ok:
                 raise NewsArchiveError(

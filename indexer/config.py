@@ -22,6 +22,7 @@ class Settings:
     segmenter: str = "rjieba"
     batch_size: int = 1000
     workers: int = -1  # worker processes beside the writer; -1: one per core but one
+    max_segments: int = 8  # merge into one segment after a run that leaves more; 0: never
     max_file_mb: float = 50.0
     writer_timeout: float = 30.0
     default_limit: int = 10
@@ -51,6 +52,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("index", "segmenter"): "segmenter",
     ("index", "batch_size"): "batch_size",
     ("index", "workers"): "workers",
+    ("index", "max_segments"): "max_segments",
     ("index", "writer_timeout"): "writer_timeout",
     ("sources", "paths"): "source_paths",
     ("ingest", "max_file_mb"): "max_file_mb",
@@ -131,6 +133,8 @@ def _validate(values: dict[str, Any], base: Path) -> Settings:
         raise ConfigError(f"index.segmenter must be one of {', '.join(SEGMENTERS)}")
     if settings.default_operator not in OPERATORS:
         raise ConfigError("search.default_operator must be 'and' or 'or'")
+    if settings.max_segments < 0:
+        raise ConfigError("index.max_segments must be 0 (never merge) or more")
     if settings.workers < -1:
         raise ConfigError("index.workers must be -1 (automatic), 0 or more")
     for name in ("batch_size", "default_limit", "max_limit", "max_query_length", "threads",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from itertools import islice
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -267,18 +269,25 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     sortedby = None
     if request.sort != "relevance":
         sortedby = "published"
+    # Total and facet counts depend only on the query and the index: counted once per
+    # index commit, they make the next page and the same search again much cheaper.
+    key = (archive.searcher_generation(), repr(q))
+    known = _summaries.get(key)
     results = searcher.search(
         q,
         limit=request.offset + request.limit,
         sortedby=sortedby,
         reverse=request.sort == "newest",
-        groupedby=FACETS if request.facets else None,
+        groupedby=FACETS if known is None else None,
         maptype=Count,
         collapse=STORY,
     )
-    page.total = len(results)
+    if known is None:
+        known = (len(results), {name: _facet_counts(name, results.groups(name)) for name in FACETS})
+        _summaries.put(key, known)
+    page.total = known[0]
     if request.facets:
-        page.facets = {name: _facet_counts(name, results.groups(name)) for name in FACETS}
+        page.facets = known[1]
     targets = query_targets(q, reader)
     for hit in results[request.offset : request.offset + request.limit]:
         stored = hit.fields()
@@ -310,6 +319,32 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         page.suggestions = suggest(searcher, request, settings, table)
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
+
+
+class _LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_summaries = _LRU(1024)  # (index generation, query) -> (total, facets)
 
 
 def _facet_counts(name: str, groups: dict[Any, int]) -> list[tuple[str, int]]:

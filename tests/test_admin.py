@@ -94,7 +94,7 @@ def test_delete_by_id_and_query_with_dry_run(runner: CliRunner, indexed: Path) -
 
 
 def test_optimize_merges_segments(runner: CliRunner, tmp_path: Path) -> None:
-    config = write_config(tmp_path, [SAMPLE_CORPUS], batch_size=5)
+    config = write_config(tmp_path, [SAMPLE_CORPUS], batch_size=5, max_segments=0)
     run(runner, config, "index", "--quiet")
     result = run(runner, config, "optimize")
     assert result.exit_code == 0
@@ -115,6 +115,15 @@ def test_export_import_round_trip(runner: CliRunner, indexed: Path, tmp_path: Pa
     restored = {r["id"]: r for r in export_records(Archive(make_settings(other.parent / "index")))}
     assert restored == original
     assert len(backup.read_text(encoding="utf-8").splitlines()) == len(original)
+
+
+def test_indexing_merges_segments_past_the_limit(runner: CliRunner, tmp_path: Path) -> None:
+    config = write_config(tmp_path, [SAMPLE_CORPUS], batch_size=3, max_segments=1)
+    assert run(runner, config, "index", "--quiet").exit_code == 0
+    assert json.loads(run(runner, config, "stats", "--json").output)["index"]["segments"] == 1
+    config = write_config(tmp_path, [SAMPLE_CORPUS], batch_size=3, max_segments=0)
+    assert run(runner, config, "reindex", "--quiet").exit_code == 0  # a rebuild always merges
+    assert json.loads(run(runner, config, "stats", "--json").output)["index"]["segments"] == 1
 
 
 def test_reindex_switches_generations(runner: CliRunner, indexed: Path) -> None:
