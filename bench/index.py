@@ -201,8 +201,8 @@ def floor_worker(source: Path) -> None:
 def _floor_unit(unit: Any) -> int:
     from indexer.analysis import segment
     from indexer.article import Article
-    from indexer.pipeline import _segmenter_name, _Lines
     from indexer.parse import parse_jsonl_line, read_file
+    from indexer.pipeline import _Lines, _segmenter_name
 
     items = (
         (parse_jsonl_line(unit.found, unit.first + i, raw) for i, raw in enumerate(unit.lines))

@@ -24,7 +24,7 @@ from .errors import NewsArchiveError, QueryError
 from .lock import writer_lock
 from .parse import InputFile, read_jsonl
 from .pipeline import Prepared
-from .store import CURRENT, Archive, IndexSummary, write_items
+from .store import CURRENT, Archive, IndexSummary
 
 OnItem = Callable[[Article | Prepared | ItemError], None]
 SWITCH_GRACE_SECONDS = 2.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -401,10 +402,8 @@ def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
 
 def _warm_up(settings: Settings) -> None:
     """Load dictionaries and the name table before the first reader waits for them."""
-    try:
+    with contextlib.suppress(NewsArchiveError):  # no index yet: the page says so
         search(Archive(settings), SearchRequest("马云 Tencent", limit=1))
-    except NewsArchiveError:
-        pass  # no index yet: the page says so
 
 
 def main() -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-from itertools import islice
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.sorting import Count, FieldFacet
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
@@ -20,6 +19,7 @@ from whoosh.qparser import (
     OrGroup,
     PlusMinusPlugin,
 )
+from whoosh.sorting import Count, FieldFacet
 
 from .article import format_date
 from .config import Settings

@@ -11,11 +11,12 @@ rename while searches go on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,12 +29,12 @@ from whoosh.searching import Searcher
 from . import __version__
 from .article import Article, ItemError
 from .config import Settings
+from .dedupe import Grouper, fingerprint
 from .errors import IndexLockedError, IndexMissingError, NotFoundError, OutdatedIndexError
 from .lock import writer_lock
-from .dedupe import Grouper, fingerprint
 from .manifest import Gone, Manifest, Marker, Reading
-from .pipeline import Prepared
 from .names import NameMiner
+from .pipeline import Prepared
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
 CURRENT = "CURRENT"
@@ -189,10 +190,8 @@ class Archive:
         cached = getattr(self._local, "searcher", None)
         self._local.searcher = self._local.directory = None
         if cached is not None:
-            try:
+            with contextlib.suppress(OSError):  # its generation may be gone already
                 cached.close()
-            except OSError:
-                pass
 
     def close(self) -> None:
         cached = getattr(self._local, "searcher", None)
@@ -409,8 +408,3 @@ def _write_atomic(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
 
-
-def iter_stored(searcher: Searcher) -> Iterator[dict[str, Any]]:
-    """Stored fields of every live document."""
-    for docnum, fields in searcher.reader().iter_docs():
-        yield fields

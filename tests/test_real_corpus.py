@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parse import read_inputs
 from indexer.search import SearchRequest, search
 from indexer.store import Archive
 
@@ -29,8 +28,9 @@ def real_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Arc
         pytest.skip(f"real corpus not found at {SHARED_CORPUS}")
     settings = make_settings(tmp_path_factory.mktemp("real") / "index")
     archive = Archive(settings)
-    summary = archive.add(
-        read_inputs([SHARED_CORPUS / "jsonl", SHARED_CORPUS / "text", SHARED_CORPUS / HTML_FOLDER])
+    # As `newsarchive index` reads them: worker processes, batched commits.
+    summary = archive.index_paths(
+        [SHARED_CORPUS / "jsonl", SHARED_CORPUS / "text", SHARED_CORPUS / HTML_FOLDER]
     )
     yield archive, summary.to_dict()
     archive.close()
