@@ -21,7 +21,9 @@ from whoosh import query as wq
 
 from .article import Article, ItemError, format_date
 from .errors import NewsArchiveError, QueryError
+from .dedupe import Grouper
 from .lock import writer_lock
+from .manifest import Manifest
 from .parse import InputFile, read_jsonl
 from .pipeline import Prepared
 from .store import CURRENT, Archive, IndexSummary
@@ -244,7 +246,17 @@ def delete(archive: Archive, ids: list[str]) -> int:
             writer.cancel()
             raise
         writer.commit()
+        _manifest_in_step(archive, ix, forget=ids)
     return int(removed)
+
+
+def _manifest_in_step(archive: Archive, ix: Any, forget: list[str] | None = None) -> None:
+    """Tell the manifest of indexed sources (and the story groups) what a commit changed."""
+    with Manifest(archive.current_dir()) as sources:
+        if forget:
+            sources.forget(forget)
+            Grouper(sources.db, archive.settings.near_threshold).forget(forget)
+        sources.commit(ix.latest_generation())
 
 
 def optimize(archive: Archive) -> dict[str, int]:
@@ -255,6 +267,7 @@ def optimize(archive: Archive) -> dict[str, int]:
             before = len(s.reader().leaf_readers())
         writer = ix.writer(timeout=archive.settings.writer_timeout)
         writer.commit(optimize=True)
+        _manifest_in_step(archive, ix)
         with ix.searcher() as s:
             after = len(s.reader().leaf_readers())
     return {"segments_before": before, "segments_after": after}

@@ -221,14 +221,21 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
     host = host or settings.host
     port = port or settings.port
     app = create_app(settings)
-    _warm_up(settings)
-    click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
     if dev:
+        click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
         app.run(host=host, port=port, debug=True)
         return
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=settings.threads, ident="newsarchive")
+    try:
+        server = waitress.create_server(
+            app, host=host, port=port, threads=settings.threads, ident="newsarchive"
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    _warm_up(settings)  # connections wait in the socket's queue meanwhile
+    click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
+    server.run()
 
 
 # --- admin commands ------------------------------------------------------------------

@@ -234,3 +234,17 @@ def test_no_admin_route_over_http(indexed: Path) -> None:
     for path in ("/reindex", "/api/reindex", "/api/delete", "/api/optimize", "/admin"):
         for method in ("get", "post"):
             assert getattr(client, method)(path).status_code in (404, 405)
+
+
+def test_check_compares_counts_right_after_delete_and_optimize(runner: CliRunner, indexed: Path) -> None:
+    from indexer.manifest import article_count
+
+    home = indexed.parent / "index"
+    generation = home / (home / "CURRENT").read_text().strip()
+    before = article_count(generation)
+    assert before is not None
+    run(runner, indexed, "delete", "text/alibaba-tencent-guizhou.txt")
+    assert article_count(generation) == before - 1
+    run(runner, indexed, "optimize")
+    assert article_count(generation) == before - 1
+    assert run(runner, indexed, "check").exit_code == 0
