@@ -75,7 +75,13 @@ def test_titles_find_their_own_article(
         for record in rng.sample(with_titles, min(TITLES_PER_FILE, len(with_titles))):
             tried += 1
             hits = search(archive, SearchRequest(q=_as_words(record["title"]), limit=10)).hits
-            if record["id"] not in [h.id for h in hits]:
+            # Copies of one story (the jsonl row and its saved page, a reprint) show as one
+            # hit with its versions: finding any copy finds the article.
+            story = archive.stored(record["id"]).get("group")
+            if not any(
+                h.id == record["id"] or (story and archive.stored(h.id).get("group") == story)
+                for h in hits
+            ):
                 misses.append((path.name, record["title"]))
     assert tried >= 35
     assert not misses, misses
