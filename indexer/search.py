@@ -297,31 +297,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         page.facets = known[1]
     targets = query_targets(q, reader)
     for hit in results[request.offset : request.offset + request.limit]:
-        stored = hit.fields()
-        body, title = stored.get("body", ""), stored.get("title", "")
-        published = stored.get("published")
-        body_marks = spans(reader, hit.docnum, "body", targets)
-        title_marks = spans(reader, hit.docnum, "title", targets)
-        page.hits.append(
-            Hit(
-                id=stored["id"],
-                title=title,
-                url=stored.get("url"),
-                source=stored.get("source"),
-                author=stored.get("author"),
-                published=format_date(published) if isinstance(published, datetime) else None,
-                lang=stored.get("lang", ""),
-                score=float(hit.score or 0.0),
-                snippet=snippet(body, body_marks, settings.snippet_chars),
-                title_marked=mark(title, title_marks),
-                explanation=explain(
-                    {"title": (title, title_marks), "body": (body, body_marks)}, labels, literal
-                )
-                if labels
-                else [],
-                versions=group_size(searcher, stored.get("group")),
-            )
-        )
+        page.hits.append(_hit(searcher, hit, targets, settings, labels, literal))
     if page.total < MIN_HITS_BEFORE_SUGGESTING and request.q.strip():
         page.suggestions = suggest(searcher, request, settings, table)
     page.took_ms = (time.perf_counter() - started) * 1000
@@ -693,6 +669,41 @@ def _surface(reader: Any, term: str) -> str | None:
 MLT_TERMS = 20
 
 
+def _hit(
+    searcher: Any,
+    hit: Any,
+    targets: Targets,
+    settings: Settings,
+    labels: dict[str, str] | None = None,
+    literal: Targets | None = None,
+) -> Hit:
+    """A Whoosh hit as the reader sees it: metadata, marked title and snippet, and why."""
+    reader = searcher.reader()
+    stored = hit.fields()
+    body, title = stored.get("body", ""), stored.get("title", "")
+    published = stored.get("published")
+    body_marks = spans(reader, hit.docnum, "body", targets)
+    title_marks = spans(reader, hit.docnum, "title", targets)
+    return Hit(
+        id=stored["id"],
+        title=title,
+        url=stored.get("url"),
+        source=stored.get("source"),
+        author=stored.get("author"),
+        published=format_date(published) if isinstance(published, datetime) else None,
+        lang=stored.get("lang", ""),
+        score=float(hit.score or 0.0),
+        snippet=snippet(body, body_marks, settings.snippet_chars),
+        title_marked=mark(title, title_marks),
+        explanation=(
+            explain({"title": (title, title_marks), "body": (body, body_marks)}, labels, literal)
+            if labels and literal is not None
+            else []
+        ),
+        versions=group_size(searcher, stored.get("group")),
+    )
+
+
 def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> ResultPage:
     """Articles like one article: its most telling words (Bo1 model) as an OR query."""
     settings = archive.settings
@@ -716,23 +727,6 @@ def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> Result
     reader = searcher.reader()
     targets = query_targets(q, reader)
     for hit in results:
-        stored = hit.fields()
-        body, title = stored.get("body", ""), stored.get("title", "")
-        published = stored.get("published")
-        page.hits.append(
-            Hit(
-                id=stored["id"],
-                title=title,
-                url=stored.get("url"),
-                source=stored.get("source"),
-                author=stored.get("author"),
-                published=format_date(published) if isinstance(published, datetime) else None,
-                lang=stored.get("lang", ""),
-                score=float(hit.score or 0.0),
-                snippet=snippet(body, spans(reader, hit.docnum, "body", targets), settings.snippet_chars),
-                title_marked=mark(title, spans(reader, hit.docnum, "title", targets)),
-                versions=group_size(searcher, stored.get("group")),
-            )
-        )
+        page.hits.append(_hit(searcher, hit, targets, settings))
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
