@@ -60,9 +60,11 @@ def main() -> None:
                         default=[CORPUS / "jsonl", CORPUS / "text"])
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--work", type=Path, help="folder to build in (an index there is reused)")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="na-reindex-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="na-reindex-"))
+    work.mkdir(parents=True, exist_ok=True)
     config = work / "config.toml"
     config.write_text(
         '[index]\npath = "index"\n[sources]\npaths = '
@@ -70,8 +72,11 @@ def main() -> None:
         encoding="utf-8",
     )
     cmd = [sys.executable, "-m", "indexer", "--config", str(config)]
-    print("building the index to serve …", flush=True)
-    subprocess.run([*cmd, "index", "--quiet"], check=True)
+    if not (work / "index" / "CURRENT").exists():
+        print("building the index to serve …", flush=True)
+        built = subprocess.run([*cmd, "index", "--quiet"])
+        if built.returncode not in (0, 3):  # 3: some items failed, the rest is indexed
+            raise SystemExit("indexing failed")
     port = _free_port()
     log = (work / "serve.log").open("wb")
     server = subprocess.Popen([*cmd, "serve", "--port", str(port)], stdout=log,

@@ -277,7 +277,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         sortedby = "published"
     # Total and facet counts depend only on the query and the index: counted once per
     # index commit, they make the next page and the same search again much cheaper.
-    key = (archive.searcher_generation(), repr(q))
+    key = (archive.searcher_generation(searcher), repr(q))
     known = _summaries.get(key)
     collector = searcher.collector(
         limit=request.offset + request.limit,

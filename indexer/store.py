@@ -178,26 +178,31 @@ class Archive:
         local.searcher, local.directory = searcher, directory
         return searcher
 
-    def searcher_generation(self) -> tuple[str, int | None]:
-        """Which index this thread's searcher reads: (generation folder, commit number).
+    def searcher_generation(self, searcher: Searcher) -> tuple[str, int | None]:
+        """Which index a searcher reads: (generation folder, commit number).
 
         A key for caches that must not outlive a commit or a switch.
         """
-        searcher = self.searcher()
-        return str(self._local.directory), searcher.reader().generation()
+        local = self._local
+        directory = local.directory if getattr(local, "searcher", None) is searcher else None
+        return str(directory), searcher.reader().generation()
 
     def _drop_cached(self) -> None:
-        cached = getattr(self._local, "searcher", None)
-        self._local.searcher = self._local.directory = None
-        if cached is not None:
+        """Retire this thread's searcher. It is closed only when the next one retires:
+        a request that began with it may still be reading through it."""
+        local = self._local
+        cached = getattr(local, "searcher", None)
+        local.searcher = local.directory = None
+        retired = getattr(local, "retired", None)
+        local.retired = cached
+        if retired is not None:
             with contextlib.suppress(OSError):  # its generation may be gone already
-                cached.close()
+                retired.close()
 
     def close(self) -> None:
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None:
-            cached.close()
-            self._local.searcher = None
+        """Close this thread's searchers."""
+        self._drop_cached()
+        self._drop_cached()
 
     def stored(self, article_id: str) -> dict[str, Any]:
         """The stored fields of one article; NotFoundError when there is no such id."""

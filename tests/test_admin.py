@@ -248,3 +248,19 @@ def test_check_compares_counts_right_after_delete_and_optimize(runner: CliRunner
     run(runner, indexed, "optimize")
     assert article_count(generation) == before - 1
     assert run(runner, indexed, "check").exit_code == 0
+
+
+def test_a_searcher_in_use_survives_a_commit_and_a_switch(runner: CliRunner, indexed: Path) -> None:
+    from indexer.search import SearchRequest, search
+
+    archive = Archive(make_settings(indexed.parent / "index"))
+    first = archive.searcher()
+    assert run(runner, indexed, "delete", "text/alibaba-tencent-guizhou.txt").exit_code == 0
+    second = archive.searcher()  # a newer commit: a new searcher
+    assert second is not first
+    assert first.doc_count() == second.doc_count() + 1  # the first still reads its commit
+    assert run(runner, indexed, "reindex", "--quiet").exit_code == 0
+    third = archive.searcher()  # a new generation
+    assert third is not second and second.doc_count() >= 1  # a request on it may finish
+    assert search(archive, SearchRequest(q="腾讯")).total >= 1
+    archive.close()
