@@ -20,13 +20,13 @@ from typing import IO, Any
 from whoosh import query as wq
 
 from .article import Article, ItemError, format_date
-from .errors import NewsArchiveError, QueryError
 from .dedupe import Grouper
+from .errors import NewsArchiveError, QueryError
 from .lock import writer_lock
-from .manifest import Manifest
+from .manifest import Manifest, article_count
 from .parse import InputFile, read_jsonl
 from .pipeline import Prepared
-from .store import CURRENT, Archive, IndexSummary
+from .store import Archive, IndexSummary
 
 OnItem = Callable[[Article | Prepared | ItemError], None]
 SWITCH_GRACE_SECONDS = 2.0
@@ -152,7 +152,7 @@ def check(archive: Archive, directory: Path | None = None) -> CheckReport:
                 report.problems.append(
                     f"{report.articles} stored articles but the index counts {searcher.doc_count()}"
                 )
-            expected = _manifest_count(directory or archive.current_dir())
+            expected = article_count(directory or archive.current_dir())
             if expected is not None and expected != report.articles:
                 report.problems.append(
                     f"the manifest of indexed sources lists {expected} articles, "
@@ -161,16 +161,6 @@ def check(archive: Archive, directory: Path | None = None) -> CheckReport:
     except Exception as exc:  # damaged files raise whatever their reader trips on
         report.problems.append(f"the index cannot be read: {type(exc).__name__}: {exc}")
     return report
-
-
-def _manifest_count(directory: Path) -> int | None:
-    """How many articles the manifest of indexed sources lists, when there is one."""
-    try:
-        from . import manifest
-    except ImportError:  # pragma: no cover - manifests arrive with incremental indexing
-        return None
-    counter = getattr(manifest, "article_count", None)
-    return counter(directory) if counter is not None else None
 
 
 # --- stats ---------------------------------------------------------------------------
@@ -311,16 +301,3 @@ def import_jsonl(archive: Archive, path: Path, on_item: OnItem | None = None) ->
     found = InputFile(path.resolve(), path.resolve().parent)
     return archive.add(read_jsonl(found), on_item)
 
-
-def live_generation(home: Path) -> str | None:
-    """Name of the live generation, read straight from CURRENT (None when there is none)."""
-    try:
-        return (home / CURRENT).read_text(encoding="utf-8").strip() or None
-    except OSError:
-        return None
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - started

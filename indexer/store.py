@@ -200,9 +200,15 @@ class Archive:
                 retired.close()
 
     def close(self) -> None:
-        """Close this thread's searchers."""
-        self._drop_cached()
-        self._drop_cached()
+        """Close this thread's searchers, the current one and the retired one."""
+        local = self._local
+        for name in ("searcher", "retired"):
+            searcher = getattr(local, name, None)
+            setattr(local, name, None)
+            if searcher is not None:
+                with contextlib.suppress(OSError):
+                    searcher.close()
+        local.directory = None
 
     def stored(self, article_id: str) -> dict[str, Any]:
         """The stored fields of one article; NotFoundError when there is no such id."""
