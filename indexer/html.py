@@ -10,8 +10,10 @@ boilerplate.
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -156,7 +158,7 @@ def extract_text_html(text: str, url: str | None = None) -> Page:
     page.source = _clean(
         metas.get("og:site_name") or _ld_name(ld.get("publisher")) or _host(page.url or url)
     )
-    page.title = _title(soup, metas, ld, page.source)
+    page.title = _title(soup, metas, ld, page.source, _host(page.url or url))
     heading = _headline_tag(soup, page.title)
     around = _text_around(heading) if heading is not None else ""
 
@@ -171,7 +173,7 @@ def extract_text_html(text: str, url: str | None = None) -> Page:
         person = _byline_tag(soup, orgs) or _writer_byline(around)
     page_text = _squash(soup.body.get_text(" ")) if isinstance(soup.body, Tag) else ""
 
-    _strip_boilerplate(soup)
+    _strip_boilerplate(soup, heading)
     main = _main_block(soup)
     page.body = _block_text(main) if main is not None else ""
     if page.title and page.body.startswith(page.title):
@@ -331,11 +333,26 @@ def _published(
 
 
 def _title(
-    soup: BeautifulSoup, metas: dict[str, str], ld: dict[str, Any], source: str | None
+    soup: BeautifulSoup,
+    metas: dict[str, str],
+    ld: dict[str, Any],
+    source: str | None,
+    host: str | None = None,
 ) -> str:
     head = soup.find("title")
     head_text = _squash(head.get_text(" ")) if isinstance(head, Tag) else ""
-    stripped = _strip_site(head_text, source) if head_text else ""
+    publication = _publication_names(metas, source, host)
+    sites = _site_names(soup)
+    stripped = _strip_site(head_text, publication, sites) if head_text else ""
+    parts = [p.strip() for p in _TITLE_SPLIT.split(head_text) if p.strip()]
+    core = _headline_part(head_text, parts) if parts else ""
+    # The headline the page declares (JSON-LD, og:title), without a site name of its own.
+    declared = [
+        _strip_site(_squash(html.unescape(c)), publication, sites)
+        for c in (ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"))
+        if isinstance(c, str) and c.strip()
+    ]
+    declared = [d for d in declared if len(d) >= 2 and not _names_site(d, publication)]
     # A heading that the <title> repeats is the headline without the site name, unless it
     # is the site name itself (a logo in an <h1>).
     if head_text:
@@ -349,45 +366,156 @@ def _title(
             for h in headings
             if len(h) >= 4
             and h in head_text
-            and (len(h) >= 0.8 * len(stripped) or len(h) >= 0.5 * len(head_text))
-            and (not source or h.lower() != source.lower())
+            and (len(h) >= 0.8 * min(len(stripped), len(core)) or len(h) >= 0.5 * len(head_text))
+            and not _names_site(h, publication)
         ]
         if fitting:
             best = max(fitting, key=len)
-            # og:title, when the <title> holds it too, settles which heading is the
-            # headline (blogs put the blog's name in an <h2> as well).
-            og = _squash(metas.get("og:title", ""))
-            if og == head_text:
-                og = _strip_site(og, source)
-            if og and og in head_text and og not in best and len(og) > len(best):
-                return og
+            # A declared headline that the <title> holds too settles which heading is the
+            # headline: blogs and journals put their own name in a heading as well.
+            for og in declared:
+                if og in head_text and og not in best:
+                    return og
             return best
-    for candidate in (ld.get("headline"), metas.get("og:title"), metas.get("twitter:title")):
-        if isinstance(candidate, str) and candidate.strip():
-            return _strip_site(_squash(candidate), source)
+    if declared:
+        return declared[0]
     if stripped:
         return stripped
     h1 = soup.find("h1")
     return _squash(h1.get_text(" ")) if isinstance(h1, Tag) else ""
 
 
-def _strip_site(title: str, source: str | None) -> str:
+# Chinese publication names end with 网, 报, 传媒…: 新华网, 当代商报, 富达传媒, 中国政府网.
+_ZH_PUBLICATION = re.compile(
+    r"(网|網|网站|網站|官网|官網|报|報|时报|時報|传媒|傳媒|媒体|媒體|新闻|新聞|频道|頻道|在线|在線|"
+    r"电视台|電視台|广播|廣播|杂志|雜誌)$"
+)
+_DOMAIN = re.compile(r"\b[\w-]+\.(?:com|net|org|cn|hk|tw|co|info|tv|ru|uk|us|io|gov|edu)\b", re.I)
+_GENERIC_HOST_LABELS = _words("www com net org cn co uk edu gov blog blogs news m")
+
+
+_ROOT_HREF = re.compile(r"^(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w+)?$", re.I)
+_LOGO = re.compile(r"logo|brand|site-?name|site-?title|blog-?title", re.I)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright|版权所有|版權所有)\s*(?:[\d\s~\-–,]*)(.{2,60})", re.I
+)
+
+
+def _publication_names(metas: dict[str, str], source: str | None, host: str | None) -> list[str]:
+    """The names the page gives its publication: og:site_name or publisher, application
+    name, the labels of its host."""
+    names = [source or "", metas.get("application-name", ""), metas.get("og:site_name", "")]
+    names += [label for label in (host or "").split(".") if label not in _GENERIC_HOST_LABELS]
+    return [_squash(n).lower() for n in names if len(_squash(n)) >= 2]
+
+
+def _site_names(soup: BeautifulSoup) -> list[str]:
+    """Where else a page names its site (or blog, or section): feed titles, the titles of
+    links to the home page, the logo, the copyright line."""
+    names: list[str] = []
+    for link in soup.find_all("link", limit=60):
+        rel = " ".join(link.get("rel") or []).lower()
+        title = link.get("title")
+        if isinstance(title, str) and rel in ("alternate", "start", "home", "index"):
+            # "Site » Comments Feed", "Site » Post title Comments Feed": the site comes first.
+            site = re.split(r"\s+[»|\-–—:]\s+|\s*\b(?:rss|atom|feed)\b", title, flags=re.I)[0]
+            names.append(site)
+    for anchor in soup.find_all("a", href=_ROOT_HREF, limit=40):
+        for value in (anchor.get("title"), anchor.get_text(" ", strip=True)):
+            if isinstance(value, str) and value.lower() not in ("home", "首页", "首頁", ""):
+                names.append(value)
+        img = anchor.find("img")
+        alt = img.get("alt") if isinstance(img, Tag) else None
+        if isinstance(alt, str):
+            names.append(alt)
+    for tag in soup.find_all(class_=_LOGO, limit=10) + soup.find_all(id=_LOGO, limit=10):
+        text = _squash(tag.get_text(" "))
+        if 2 <= len(text) <= 80:
+            names.append(text)
+        for img in tag.find_all("img", limit=3):
+            alt = img.get("alt")
+            if isinstance(alt, str):
+                names.append(alt)
+    for text in soup.find_all(string=re.compile(r"©|copyright|版权所有|版權所有", re.I), limit=10):
+        match = _COPYRIGHT.search(str(text))
+        if match:
+            names.append(match.group(1))
+    return [_squash(n).lower() for n in names if isinstance(n, str) and len(_squash(n)) >= 2]
+
+
+def _names_site(part: str, sites: Sequence[str]) -> bool:
+    """Whether a part of a <title> (or a heading) is the name of the site, not a headline.
+
+    Evidence only: the page's own site name or host, a domain name, or a Chinese
+    publication name (…网, …报) short enough not to be a sentence.
+    """
+    low = part.lower().strip()
+    if not low:
+        return False
+    squashed = re.sub(r"[\W_]+", "", low)
+    for site in sites:
+        site_squashed = re.sub(r"[\W_]+", "", site)
+        if not site_squashed:
+            continue
+        # The part is (most of) a site name, or lies within one: "Sina shares rise" is a
+        # headline on sina.com.cn, "Mustang Daily" is part of "Mustang Daily – News for…".
+        if low in site and len(low) >= 3 or len(squashed) >= 4 and squashed in site_squashed:
+            return True
+        if 2 * len(site_squashed) >= len(squashed) and (site in low or site_squashed in squashed):
+            return True
+    if _DOMAIN.search(part) and len(part) <= 40:
+        return True
+    return (
+        len(part) <= 16
+        and bool(_ZH_PUBLICATION.search(part))
+        and not re.search(r"[，。！？：,!?]", part)
+    )
+
+
+def _strip_site(title: str, publication: list[str], others: Sequence[str] = ()) -> str:
+    """The title without its site-name (and section) parts, only when a part names the site.
+
+    ``publication`` holds the names the page gives its publication, ``others`` where else
+    it names a site, blog or section (feeds, home links, logo, copyright line).
+    """
+    sites = [*publication, *others]
+    title = _strip_zh_site_suffix(title, sites)
     parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p.strip()]
     if len(parts) < 2:
         return title
-    if source:
-        kept = [p for p in parts if source.lower() not in p.lower()]
-        if kept and len(kept) < len(parts):
-            parts = kept
+    kept = [p for p in parts if not _names_site(p, sites)]
+    if not kept:
+        # Every part names a site, blog or section ("Sacramento Bee -- Capitol Alert"):
+        # only the publication's own names go.
+        kept = [p for p in parts if not _names_site(p, publication)]
+    if not kept or len(kept) == len(parts):
+        # Nothing here names the site: "Don't be fooled – vote no" is one headline.
+        return title
+    return _headline_part(title, kept)
+
+
+def _headline_part(title: str, parts: list[str]) -> str:
+    """The headline among the parts of a <title>: the long one, site and sections are short."""
     if len(parts) == 1:
         return parts[0]
-    # The headline is the long part; site and section names are short. A headline may
-    # itself contain the separator ("Brazil: Amplified…"): keep the joined long run.
+    # A headline may itself contain the separator ("Brazil: Amplified…"): keep the joined
+    # long run.
     longest = max(parts, key=len)
     if len(longest) >= 0.5 * len(title) - 3:
         start = title.find(longest)
         return _rejoin(title, parts, longest) if start >= 0 else longest
     return parts[0]
+
+
+_ZH_SITE_SUFFIX = re.compile(r"(?<=[^\s\d-])-{1,2}([^-\s][^-]{1,29})$")
+
+
+def _strip_zh_site_suffix(title: str, sites: Sequence[str]) -> str:
+    """A site name joined by a bare hyphen: 标题-新华网, 标题--当代商报."""
+    match = _ZH_SITE_SUFFIX.search(title)
+    if match and _names_site(match.group(1), sites) and match.start() >= 4:
+        return title[: match.start()].strip()
+    return title
 
 
 def _rejoin(title: str, parts: list[str], longest: str) -> str:
@@ -549,18 +677,24 @@ def _link_density(tag: Tag) -> tuple[int, float]:
     return text, links / text
 
 
-def _strip_boilerplate(soup: BeautifulSoup) -> None:
+def _strip_boilerplate(soup: BeautifulSoup, heading: Tag | None = None) -> None:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
+    # The blocks around the headline hold the article, whatever their class names say
+    # (a page wrapper named "nosidemenu rightcol" is not a menu).
+    around_headline: set[int] = set()
+    if heading is not None and heading.name in ("h1", "h2", "h3"):
+        around_headline = {id(p) for p in heading.parents}
     for tag in soup.find_all(True):
         if tag.decomposed or tag.name in ("html", "body", "article", "main"):
             continue
         label = _label(tag)
         furniture = tag.name in _FURNITURE_TAGS
         if label and _BOILERPLATE.search(label) and not _KEEP.search(label):
-            tag.decompose()
+            if id(tag) not in around_headline:
+                tag.decompose()
         elif furniture or (label and _WEAK_BOILERPLATE.search(label) and not _KEEP.search(label)):
             size, links = _link_density(tag)
             if size < 200 or links > 0.5:

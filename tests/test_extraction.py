@@ -84,6 +84,90 @@ def test_title_without_site_name_even_when_the_site_name_is_the_h1() -> None:
     assert page("byline-zh-hant.html").title == "老街書店重新開幕"
 
 
+_BODY = "<p>" + "The ferry service resumed its winter timetable this week. " * 6 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        (
+            "<title>Harbour Notes - Ferry timetable changes</title>"
+            "<meta property='og:title' content='Ferry timetable changes'>",
+            "<h2>Harbour Notes</h2>",
+            "Ferry timetable changes",
+        ),
+        (
+            "<title>Don't be fooled – Vote no on Measure 9</title>",
+            "",
+            "Don't be fooled – Vote no on Measure 9",
+        ),
+        (
+            "<title>Harbour Notes » Ferry timetable changes</title>"
+            "<link rel='alternate' type='application/rss+xml' title='Harbour Notes » Feed'"
+            " href='/feed/'>",
+            "",
+            "Ferry timetable changes",
+        ),
+        (
+            "<title>Ferry timetable changes | Harbour Notes</title>",
+            "<a href='https://harbour.example.org/' title='Harbour Notes'><img src='l.png'></a>",
+            "Ferry timetable changes",
+        ),
+        (
+            "<title>Ferry timetable changes - Harbour Notes</title>",
+            "<div class='foot'>Copyright © 2009 Harbour Notes</div>",
+            "Ferry timetable changes",
+        ),
+        (
+            "<title>Ferry timetable changes - Island Post</title>"
+            "<link rel='canonical' href='https://www.islandpost.example/ferry'>",
+            "",
+            "Ferry timetable changes",
+        ),
+        (
+            "<title>Ferry timetable changes - harbournotes.example.com</title>",
+            "",
+            "Ferry timetable changes",
+        ),
+        ("<title>轮渡恢复冬季时刻表-江城晚报</title>", "", "轮渡恢复冬季时刻表"),
+        ("<title>1-10月轮渡客流稳步增长</title>", "", "1-10月轮渡客流稳步增长"),
+        (
+            "<title>Harbour Notes - Ferry timetable &quot;winter&quot;</title>"
+            "<meta property='og:title' content='Ferry timetable &amp;quot;winter&amp;quot;'>",
+            "",
+            'Ferry timetable "winter"',
+        ),
+    ],
+    ids=[
+        "og:title in the <title> beats a heading with the journal's name",
+        "a title whose parts name no site is one headline",
+        "site name from a feed title",
+        "site name from a link to the home page",
+        "site name from the copyright line",
+        "site name from the host",
+        "a domain name is a site name",
+        "Chinese site name after a bare hyphen",
+        "a hyphen inside a Chinese headline stays",
+        "double-escaped og:title",
+    ],
+)
+def test_title_strips_only_a_real_site_name(head: str, body: str, title: str) -> None:
+    html = f"<html><head>{head}</head><body>{body}{_BODY}</body></html>"
+    assert extract_text_html(html).title == title
+
+
+def test_a_boilerplate_class_name_on_the_article_wrapper_does_not_drop_the_article() -> None:
+    html = (
+        "<html><head><title>Ferry timetable changes</title></head><body>"
+        "<div class='nosidemenu rightcol'><div class='article'>"
+        "<h1>Ferry timetable changes</h1>" + _BODY + "</div></div>"
+        "<div class='menu'><a href='/'>Home</a></div></body></html>"
+    )
+    page_ = extract_text_html(html)
+    assert "winter timetable" in page_.body
+    assert "Home" not in page_.body
+
+
 # --- Chinese bylines, both scripts ------------------------------------------------------
 
 
