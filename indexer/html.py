@@ -369,6 +369,19 @@ def _title(
             and (len(h) >= 0.8 * min(len(stripped), len(core)) or len(h) >= 0.5 * len(head_text))
             and not _names_site(h, publication)
         ]
+        # The page's <h1> that begins its <title> names the page ("Mercury General" in
+        # "Mercury General news, photos and video").
+        h1 = soup.find("h1")
+        name = _squash(h1.get_text(" ")) if isinstance(h1, Tag) else ""
+        rest = stripped[len(name) :]
+        if (
+            len(name) >= 4
+            and stripped.startswith(name)
+            and 2 * len(name) >= len(stripped)
+            and not rest[:1].isalnum()
+            and not _names_site(name, publication)
+        ):
+            fitting.append(name)
         if fitting:
             best = max(fitting, key=len)
             # A declared headline that the <title> holds too settles which heading is the
