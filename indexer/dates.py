@@ -58,6 +58,28 @@ _MONTHS = {
         )
         for name in names
     },
+    # Russian abbreviations, written with a full stop ("февр. 02 2012").
+    **{
+        name: number
+        for number, names in enumerate(
+            [
+                ("янв",),
+                ("фев", "февр"),
+                ("мар",),
+                ("апр",),
+                (),
+                ("июн",),
+                ("июл",),
+                ("авг",),
+                ("сен", "сент"),
+                ("окт",),
+                ("ноя", "нояб"),
+                ("дек",),
+            ],
+            start=1,
+        )
+        for name in names
+    },
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # An optional time after a date: "13:43", "at 1:40 pm", "в 21:27".
@@ -106,15 +128,21 @@ class FoundDate:
     end: int
 
 
+# Text in a script whose languages write numeric dates day first (Russian "9/12/2011" is
+# 9 December); English pages in web archives are mostly American, month first.
+_DAY_FIRST_TEXT = re.compile(r"[\u0400-\u04ff]")
+
+
 def find_dates(text: str) -> Iterator[FoundDate]:
     """Every valid date written in text, in order of position."""
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
+    day_first = bool(_DAY_FIRST_TEXT.search(text))
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
-            when = _to_datetime(match)
+            when = _to_datetime(match, day_first)
             if when is not None:
                 found.append(FoundDate(when, match.start(), match.end()))
                 taken.append((match.start(), match.end()))
@@ -126,7 +154,7 @@ def first_date(text: str) -> datetime | None:
     return next((f.when for f in find_dates(text or "")), None)
 
 
-def _to_datetime(match: re.Match[str]) -> datetime | None:
+def _to_datetime(match: re.Match[str], day_first: bool = False) -> datetime | None:
     groups = match.groupdict()
     try:
         if groups.get("roc"):
@@ -135,7 +163,7 @@ def _to_datetime(match: re.Match[str]) -> datetime | None:
             year, month, day = int(groups["y"]), _MONTHS[groups["mon"].lower()], int(groups["d"])
         elif groups.get("sep"):
             a, b, year = int(groups["a"]), int(groups["b"]), int(groups["y"])
-            if groups["sep"] == "/":
+            if groups["sep"] == "/" and not (day_first and b <= 12):
                 month, day = (a, b) if a <= 12 else (b, a)
             else:
                 day, month = a, b

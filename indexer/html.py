@@ -284,6 +284,7 @@ def _first_parsed(values: Any) -> datetime | None:
     return None
 
 
+_PUB_META = re.compile(r"pub.*(?:time|date)|(?:time|date).*pub", re.I)
 _DATE_CLASS = re.compile(r"date|time|publish|posted|pubtime|dateline", re.I)
 
 
@@ -297,6 +298,8 @@ def _published(
     """The publication date, from the most trusted place that gives one."""
     found = _first_parsed([ld.get("datePublished"), ld.get("dateCreated")])
     found = found or _first_parsed(metas.get(k) for k in _PUBLISHED_META)
+    # Other names sites give the publication time: "apub:time", "publishtime", "pub_date".
+    found = found or _first_parsed(v for k, v in metas.items() if _PUB_META.search(k))
     if found:
         return found
     # <time datetime>, schema.org microdata and hAtom's <abbr class="published" title=…>.

@@ -247,6 +247,9 @@ def test_bylines(html: str, author: str | None) -> None:
         ("Posted: 10/09/2012 10:15:45 AM PDT", datetime(2012, 10, 9, 10, 15, 45)),
         ("30.03.2012", datetime(2012, 3, 30)),
         ("27 января 2012 г., 21:27", datetime(2012, 1, 27, 21, 27)),
+        ("февр. 02 2012, 13:34", datetime(2012, 2, 2, 13, 34)),
+        ("09:37 9/12/2011 3 комментария", datetime(2011, 12, 9)),
+        ("Posted 9/12/2011", datetime(2011, 9, 12)),
         ("version 3.4.40", None),
         ("2019年13月45日", None),
     ],
@@ -270,6 +273,16 @@ def test_written_dates(text: str, expected: datetime | None) -> None:
 )
 def test_language_and_script(text: str, expected: tuple[str, str | None]) -> None:
     assert detect_language(text) == expected
+
+
+def test_publication_time_under_another_meta_name() -> None:
+    html = (
+        "<html><head><title>轮渡恢复冬季时刻表</title>"
+        "<meta name='apub:time' content='2019-9-7 21:30:50'></head><body>"
+        "<p>本报 2009年5月14日 曾报道轮渡停航。" + "轮渡今天恢复冬季时刻表。" * 10 + "</p>"
+        "</body></html>"
+    )
+    assert extract_text_html(html).published == datetime(2019, 9, 7, 21, 30, 50)
 
 
 def test_page_lang_attribute_does_not_outvote_the_text() -> None:
@@ -317,7 +330,7 @@ def test_extraction_benchmark_floors(shared_corpus: Path) -> None:
     assert gne["author"] >= 0.78
     assert gne["body_f1_exact_median"] >= 0.98
     # Over every page (expected titles and bodies there are partly rough).
-    assert every["date"] >= 0.94
+    assert every["date"] >= 0.95
     assert every["title"] >= 0.95
     assert every["title_verbatim"] >= 0.89
     assert every["author"] >= 0.82
@@ -325,7 +338,7 @@ def test_extraction_benchmark_floors(shared_corpus: Path) -> None:
     assert results["appledaily_tw_charity"]["title"] >= 0.98
     assert results["globalvoices_mediacloud"]["title"] >= 0.88
     assert results["mediacloud_dateguess_2012"]["title"] >= 0.85
-    assert results["mediacloud_dateguess_2012"]["date"] >= 0.75
+    assert results["mediacloud_dateguess_2012"]["date"] >= 0.82
 
 
 @pytest.mark.parametrize(
