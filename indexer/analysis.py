@@ -175,38 +175,6 @@ def segment(text: str, segmenter: str = "jieba") -> Iterator[tuple[str, int, int
 # --- Whoosh analyzer -------------------------------------------------------------------
 
 
-class PreAnalyzed(str):
-    """Text together with the tokens the analyzer already made of it.
-
-    Worker processes analyse articles in parallel and hand these to the writer, whose
-    analyzer then yields the stored tokens instead of analysing the text again. It is a
-    ``str`` so that Whoosh accepts it as a field value (a list or tuple value would be
-    taken as bare words, losing the character offsets).
-    """
-
-    tokens: tuple[tuple[str, int, int, int], ...]  # (term, position, start, end)
-
-    def __new__(cls, text: str, tokens: Iterable[tuple[str, int, int, int]]) -> PreAnalyzed:
-        obj = super().__new__(cls, text)
-        obj.tokens = tuple(tokens)
-        return obj
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (PreAnalyzed, (str(self), self.tokens))
-
-
-def analyze(text: str, segmenter: str = "jieba") -> PreAnalyzed:
-    """Text with its final index tokens, exactly as the field analyzer makes them."""
-    analyzer = bilingual_analyzer(segmenter)
-    return PreAnalyzed(
-        text,
-        [
-            (t.text, t.pos, t.startchar, t.endchar)
-            for t in analyzer(text, positions=True, chars=True, mode="index")
-        ],
-    )
-
-
 class BilingualTokenizer(Tokenizer):  # type: ignore[misc]
     """Fold, then cut: Han runs by the segmenter, other runs at word boundaries."""
 
@@ -235,18 +203,6 @@ class BilingualTokenizer(Tokenizer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if isinstance(value, PreAnalyzed):
-            t.han = t.whole = False
-            t.final = True  # already lowercased and stemmed
-            t.boost = 1.0
-            t.stopped = False
-            for t.text, t.pos, t.startchar, t.endchar in value.tokens:
-                if start_char:
-                    t.startchar += start_char
-                    t.endchar += start_char
-                yield t
-            return
-        t.final = False
         if not tokenize:
             # Whole-value mode (prefix and wildcard query text): fold, do not cut.
             folded, _ = fold(value)
@@ -295,7 +251,7 @@ class EnglishStemFilter(Composable):  # type: ignore[misc]
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         for t in tokens:
-            if t.final or t.han or t.whole:
+            if t.han or t.whole:
                 yield t
                 continue
             if _ASCII_WORD.match(t.text):

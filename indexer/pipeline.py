@@ -1,9 +1,10 @@
 """Parallel ingestion: worker processes read, parse and analyse; the writer only writes.
 
-Reading HTML and segmenting Chinese are the expensive steps, and both are pure
-functions of the input, so they run in a pool of worker processes. Each worker
-returns articles with their text fields already analysed (:class:`PreAnalyzed`);
-the single Whoosh writer passes those tokens through unchanged. Work units are files,
+Reading HTML, segmenting Chinese and encoding postings are the expensive steps, and
+all are pure functions of the input, so they run in a pool of worker processes. Each
+worker returns articles with their text fields already turned into Whoosh postings
+(:class:`indexer.writer.Posted`, made by the field's own ``index()``); the single
+writer files them under their terms (:class:`indexer.writer.LeanWriter`). Work units are files,
 or runs of lines of a JSON Lines file, handed out in input order, so a run's results
 (and its error report) do not depend on the number of workers.
 """
@@ -15,15 +16,18 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .analysis import PreAnalyzed, analyze, get_segmenter, word_parts
+from .analysis import get_segmenter, word_parts
 from .article import Article, ItemError
 from .dedupe import Fingerprint, fingerprint
 from .manifest import Gone, Manifest, Marker, Reading
 from .names import mine_names
 from .parse import JSONL_SUFFIXES, InputFile, find_inputs, parse_jsonl_line, read_file
+from .schema import build_schema
+from .writer import Posted, postings
 
 TEXT_FIELDS = ("title", "body", "author", "source")
 LINES_PER_UNIT = 200
@@ -33,10 +37,10 @@ IN_FLIGHT_PER_WORKER = 4
 @dataclass
 class Prepared:
     """An article and what the writer needs of it, worked out by a worker process:
-    the analysed tokens of its text fields, its duplicate fingerprint, its mined names."""
+    the postings of its text fields, its duplicate fingerprint, its mined names."""
 
     article: Article
-    tokens: dict[str, PreAnalyzed]
+    fields: dict[str, Posted]
     fingerprint: Fingerprint | None = None
     names: list[tuple[str, str]] | None = None
 
@@ -46,14 +50,21 @@ Result = Prepared | ItemError | Marker
 
 
 def prepare(article: Article, segmenter: str, shingles: tuple[int, int] | None = None) -> Prepared:
-    """Analyse an article's text fields; fingerprint it (given shingle sizes); mine names."""
-    tokens = {}
+    """Analyse an article's text fields into postings; fingerprint it (given shingle
+    sizes); mine names."""
+    schema = _schema(segmenter)
+    fields = {}
     for name in TEXT_FIELDS:
         value = getattr(article, name)
         if value:
-            tokens[name] = analyze(value, segmenter)
+            fields[name] = postings(schema[name], value)
     marks = fingerprint(article, *shingles) if shingles else None
-    return Prepared(article, tokens, marks, mine_names(article))
+    return Prepared(article, fields, marks, mine_names(article))
+
+
+@lru_cache(maxsize=4)
+def _schema(segmenter: str) -> Any:
+    return build_schema(segmenter)
 
 
 def default_workers() -> int:

@@ -36,6 +36,7 @@ from .manifest import Gone, Manifest, Marker, Reading
 from .names import NameMiner
 from .pipeline import Prepared
 from .schema import SCHEMA_VERSION, build_schema, to_document
+from .writer import BATCH_CODEC, LeanWriter
 
 CURRENT = "CURRENT"
 META = "newsarchive.json"
@@ -367,7 +368,7 @@ def write_items(
         sources.commit(ix.latest_generation())
         if optimize or (optimize is None and _too_many_segments(ix, settings.max_segments)):
             # One segment answers a results page about twice as fast as a dozen.
-            _writer(ix, settings).commit(optimize=True)
+            _writer(ix, settings, merging=True).commit(optimize=True)
             sources.commit(ix.latest_generation())
     except BaseException:
         if not getattr(writer, "is_closed", False):  # a failure right after a commit
@@ -394,16 +395,19 @@ def _document(item: Article | Prepared) -> dict[str, Any]:
     if isinstance(item, Article):
         return to_document(item)
     doc = to_document(item.article)
-    for name, tokens in item.tokens.items():
-        # Index the worker's tokens; store the text the reader sees.
-        doc[f"_stored_{name}"] = str(doc[name])
-        doc[name] = tokens
+    for name, posted in item.fields.items():
+        # Index the worker's postings; store the text the reader sees.
+        doc[f"_stored_{name}"] = doc[name]
+        doc[name] = posted
     return doc
 
 
-def _writer(ix: Any, settings: Settings) -> Any:
+def _writer(ix: Any, settings: Settings, merging: bool = False) -> Any:
+    """The lean writer for new articles; Whoosh's own writer to merge segments."""
     try:
-        return ix.writer(timeout=settings.writer_timeout, limitmb=128)
+        if merging:
+            return ix.writer(timeout=settings.writer_timeout, limitmb=256)
+        return LeanWriter(ix, timeout=settings.writer_timeout, codec=BATCH_CODEC)
     except LockError:
         raise IndexLockedError(
             f"another process is writing to the index at {ix.storage.folder} "

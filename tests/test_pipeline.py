@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import PreAnalyzed, analyze, bilingual_analyzer
 from indexer.parse import read_inputs
 from indexer.pipeline import prepared_items
 from indexer.store import Archive
@@ -28,26 +27,6 @@ def index_content(index: Path) -> tuple[list[dict[str, object]], dict[tuple[str,
         postings[(fieldname, term)] = list(matcher.items_as(kind))
     archive.close()
     return docs, postings
-
-
-def test_pre_analyzed_tokens_are_the_analyzers_tokens() -> None:
-    text = "Alibaba chairman Jack Ma (馬雲) 在貴陽建設大數據中心 ＡＢＣ１２３"
-    tokens = analyze(text)
-    expected = [(t.text, t.pos, t.startchar, t.endchar)
-                for t in bilingual_analyzer()(text, positions=True, chars=True, mode="index")]
-    assert list(tokens.tokens) == expected and str(tokens) == text
-    # The writer's analyzer passes them through unchanged (no second stemming).
-    again = [(t.text, t.pos, t.startchar, t.endchar)
-             for t in bilingual_analyzer()(tokens, positions=True, chars=True)]
-    assert again == expected
-
-
-def test_pre_analyzed_survives_pickling() -> None:
-    import pickle
-
-    tokens = analyze("騰訊 investors")
-    clone = pickle.loads(pickle.dumps(tokens))
-    assert isinstance(clone, PreAnalyzed) and clone.tokens == tokens.tokens and clone == tokens
 
 
 @pytest.mark.parametrize("workers", [0, 2], ids=["in one process", "two workers"])

@@ -1,0 +1,114 @@
+"""The lean writer builds what Whoosh's own writer builds: same terms, postings, term
+statistics, stored fields and field lengths, and the same search results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.writing import NO_MERGE
+
+from indexer.parse import read_inputs
+from indexer.schema import build_schema, to_document
+from indexer.writer import LeanWriter, postings
+
+from .conftest import SAMPLE_CORPUS
+
+TEXT = ("title", "body", "author", "source")
+
+
+def _documents(lean: bool, schema: Any) -> list[dict[str, Any]]:
+    articles = [a for a in read_inputs([SAMPLE_CORPUS]) if not hasattr(a, "reason")]
+    docs = []
+    for article in articles:
+        docs.append(to_document(article))
+    # Enough articles sharing words to fill several posting blocks (128 postings each).
+    for i in range(300):
+        docs.append({"id": f"synthetic-{i}", "title": f"Harbour report {i}",
+                     "body": f"港口 archive harbour 第{i}号 report " * (1 + i % 3), "lang": "en"})
+    if lean:
+        for doc in docs:
+            for name in TEXT:
+                if name in doc:
+                    doc[f"_stored_{name}"] = doc[name]
+                    doc[name] = postings(schema[name], doc[name])
+    return docs
+
+
+def _build(folder: Path, lean: bool, codec: Any = None) -> Any:
+    schema = build_schema("jieba")
+    folder.mkdir()
+    ix = index.create_in(str(folder), schema)
+    docs = _documents(lean, schema)
+    kwargs = {"codec": codec} if codec is not None else {}
+
+    def writer() -> Any:
+        return LeanWriter(ix, **kwargs) if lean else ix.writer(**kwargs)
+
+    w = writer()
+    for i, doc in enumerate(docs, start=1):
+        w.add_document(**doc)
+        if i % 150 == 0:  # several segments, as batch commits make them
+            w.commit(mergetype=NO_MERGE)
+            w = writer()
+    w.commit(mergetype=NO_MERGE)
+    return ix
+
+
+def _content(ix: Any) -> tuple[list[Any], dict[Any, Any]]:
+    reader = ix.reader()
+    stored = []
+    for docnum in range(reader.doc_count_all()):
+        lengths = [reader.doc_field_length(docnum, name) for name in TEXT]
+        stored.append((reader.stored_fields(docnum), lengths))
+    terms: dict[Any, Any] = {}
+    for fieldname, text in reader.all_terms():
+        info = reader.term_info(fieldname, text)
+        matcher = reader.postings(fieldname, text)
+        listed = []
+        while matcher.is_active():
+            listed.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        terms[(fieldname, text)] = (
+            listed, info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+            info.max_weight(), info.min_id(), info.max_id(),
+        )
+    reader.close()
+    return stored, terms
+
+
+@pytest.mark.parametrize("codec", [None, W3Codec(compression=0)], ids=["compressed", "plain"])
+def test_lean_writer_builds_what_whoosh_builds(tmp_path: Path, codec: Any) -> None:
+    reference = _build(tmp_path / "whoosh", lean=False, codec=codec)
+    lean = _build(tmp_path / "lean", lean=True, codec=codec)
+    ref_stored, ref_terms = _content(reference)
+    stored, terms = _content(lean)
+    assert stored == ref_stored
+    assert terms.keys() == ref_terms.keys()
+    assert terms == ref_terms
+    # Several blocks for the shared words, and terms of one posting (kept in the term table).
+    assert len(terms[("body", b"harbour")][0]) > 256
+    assert any(len(v[0]) == 1 for k, v in terms.items() if k[0] == "body")
+
+
+@pytest.mark.parametrize("q", ['"archive harbour"', "港口", 'title:"harbour report"', "腾讯", '"Jack Ma"'])
+def test_lean_index_answers_like_whoosh(tmp_path: Path, q: str) -> None:
+    from whoosh.highlight import Highlighter
+    from whoosh.qparser import QueryParser
+
+    answers = []
+    for name, lean in (("whoosh", False), ("lean", True)):
+        ix = _build(tmp_path / name, lean=lean)
+        with ix.searcher() as searcher:
+            query = QueryParser("body", ix.schema).parse(q)
+            results = searcher.search(query, limit=20, terms=True)
+            highlighter = Highlighter()
+            answers.append([
+                (hit["id"], round(hit.score, 6), sorted(hit.matched_terms()),
+                 highlighter.highlight_hit(hit, "body"))
+                for hit in results
+            ])
+    assert answers[0] == answers[1] and answers[0]
