@@ -96,3 +96,35 @@ def test_a_word_and_its_fields_count_once() -> None:
     assert isinstance(ranked_q, wq.AndMaybe)
     every = ranked_q.b
     assert isinstance(every, wq.And) and len(list(every.children())) == 2
+
+
+def test_a_common_word_in_a_title_does_not_outrank_an_article_about_the_whole_query(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [
+        Article(
+            id="about-it",
+            title="Property market",
+            body="House prices rose again in March; prices of a house in London most. "
+            + FILLER * 3,
+        ),
+        Article(
+            id="uk-in-title",
+            title="UK broadband gets faster",
+            body="A faster service reaches every house in the UK. " + FILLER * 3,
+        ),
+    ]
+    # "UK" is common, "house" and "prices" less so.
+    articles += [
+        Article(id=f"uk-{i}", title="Weather", body=f"Rain across the UK, day {i}. {FILLER}")
+        for i in range(40)
+    ]
+    archive = Archive(settings)
+    archive.add(articles)
+    try:
+        assert ranked(archive, "UK house prices")[0] == "about-it"
+        # A title weighted far above the body (2.5, as it was) let the one title word win.
+        monkeypatch.setitem(search_module.FIELD_BOOSTS, "title", 2.5)
+        assert ranked(archive, "UK house prices")[0] == "uk-in-title"
+    finally:
+        archive.close()
