@@ -348,7 +348,11 @@ def write_items(
                 doc["group"], doc["exact"] = joined.group, joined.exact
                 summary.exact_duplicates += joined.kind == "exact"
                 summary.near_duplicates += joined.kind == "near"
-            writer.update_document(**doc)
+            if existed:
+                writer.update_document(**doc)
+            else:
+                # A new id: no need to look for it in every segment, this run's included.
+                writer.add_document(**doc)
             sources.article(article.id)
             if isinstance(item, Prepared) and item.names is not None:
                 miner.add_pairs(item.names)
