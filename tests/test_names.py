@@ -10,11 +10,15 @@ from indexer.article import Article
 from indexer.errors import ConfigError
 from indexer.names import (
     CEDICT_TABLE,
+    TERMS_TABLE,
     NameMiner,
     NameTable,
+    Terms,
     cedict_layer,
+    cedict_terms,
     english_key,
     gloss_names,
+    gloss_term,
     mine_names,
     name_table,
     read_aliases,
@@ -28,17 +32,64 @@ def cedict() -> NameTable:
     return NameTable([cedict_layer()])
 
 
-def test_shipped_table_keeps_cc_cedict_attribution_and_licence() -> None:
-    head = CEDICT_TABLE.read_text(encoding="utf-8")[:1500]
+@pytest.mark.parametrize("table", [CEDICT_TABLE, TERMS_TABLE])
+def test_shipped_table_keeps_cc_cedict_attribution_and_licence(table: Path) -> None:
+    head = table.read_text(encoding="utf-8")[:1500]
     assert "CC-CEDICT" in head and "MDBG" in head
     assert "Creative Commons Attribution-ShareAlike 4.0" in head
+
+
+@pytest.mark.parametrize(
+    ("glosses", "term"),
+    [
+        (["big data (computing)"], "big data"),
+        (["coal mine", "coal seam"], "coal mine"),
+        (["to delay", "to extend", "to postpone"], "delay"),
+        (["CL:個|个[ge4]", "an exit"], "exit"),
+        (["to suffer a paralyzing stroke"], None),  # not a term: no translation
+        (["variant of 煤礦|煤矿[mei2 kuang4]"], None),
+    ],
+)
+def test_a_common_word_is_translated_by_its_first_sense(
+    glosses: list[str], term: str | None
+) -> None:
+    assert gloss_term(glosses) == term
+
+
+def test_terms_translate_both_ways_only_when_unambiguous() -> None:
+    terms = Terms()
+    terms.add_rows(
+        [("大数据", "大數據", "big data"), ("口罩", "口罩", "mask"), ("面具", "面具", "mask")]
+    )
+    table = NameTable([], terms=terms)
+    assert table.term_english("大数据") == ["big data"]
+    assert table.term_chinese(english_key("big data")) == ["大数据"]
+    assert table.term_english("口罩") == ["mask"]
+    assert table.term_chinese(english_key("mask")) == []  # 口罩 or 面具: left alone
+
+
+def test_shipped_terms_table() -> None:
+    terms = cedict_terms()
+    assert terms.to_english["大数据"] == "big data"
+    assert terms.to_english["煤矿"] == "coal mine"
+
+
+def test_aliases_win_over_term_translation(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.toml"
+    path.write_text('[names]\n"Big Data" = ["大数据"]\n', encoding="utf-8")
+    table = NameTable([], read_aliases(path), cedict_terms())
+    assert table.term_english("大数据") == []  # a name now: the aliases say what it means
+    assert table.term_chinese(english_key("big data")) == []
 
 
 @pytest.mark.parametrize(
     ("glosses", "names"),
     [
         (["Ma Yun (1964-), aka Jack Ma, Chinese billionaire businessman"], ["Ma Yun", "Jack Ma"]),
-        (["Tencent Holdings Limited (developers of the QQ platform)"], ["Tencent Holdings Limited", "Tencent"]),
+        (
+            ["Tencent Holdings Limited (developers of the QQ platform)"],
+            ["Tencent Holdings Limited", "Tencent"],
+        ),
         (["Weixin or WeChat (mobile messaging service)"], ["Weixin", "WeChat"]),
         (["Shanghai municipality, central east China"], ["Shanghai"]),
         (["China, Japan and Korea"], []),  # a list of names is not a name
@@ -52,7 +103,13 @@ def test_english_names_come_from_glosses(glosses: list[str], names: list[str]) -
 
 @pytest.mark.parametrize(
     ("english", "chinese"),
-    [("Jack Ma", "马云"), ("Tencent", "腾讯"), ("Huawei", "华为"), ("Shanghai", "上海"), ("Japan", "日本")],
+    [
+        ("Jack Ma", "马云"),
+        ("Tencent", "腾讯"),
+        ("Huawei", "华为"),
+        ("Shanghai", "上海"),
+        ("Japan", "日本"),
+    ],
 )
 def test_english_name_to_chinese(cedict: NameTable, english: str, chinese: str) -> None:
     assert chinese in cedict.chinese_for(english_key(english))
@@ -95,9 +152,8 @@ def test_mining_english_text_with_chinese_names() -> None:
 
 
 def test_mining_chinese_text_with_english_names() -> None:
-    pairs = mine_names(_article(
-        "电商", "阿里巴巴（Alibaba）与苹果公司（Apple）合作，上海银行间同业拆放利率（Shibor）走低。", "zh"
-    ))
+    text = "阿里巴巴（Alibaba）与苹果公司（Apple）合作，上海银行间同业拆放利率（Shibor）走低。"
+    pairs = mine_names(_article("电商", text, "zh"))
     assert ("Alibaba", "阿里巴巴") in pairs
     assert ("Apple", "苹果公司") in pairs
     assert not any(e == "Shibor" for e, _ in pairs)  # its last word, 利率, is not its name

@@ -20,7 +20,9 @@ def ids(archive: Archive, q: str, **kw: object) -> list[str]:
 
 
 @pytest.mark.parametrize("q", ["马云", "馬雲", "腾讯", "騰訊", '"Jack Ma"', "Tencent"])
-def test_english_article_found_by_either_script_and_english(sample_archive: Archive, q: str) -> None:
+def test_english_article_found_by_either_script_and_english(
+    sample_archive: Archive, q: str
+) -> None:
     assert GUIZHOU in ids(sample_archive, q)
 
 
@@ -107,7 +109,8 @@ def test_paging_covers_all_hits_once(sample_archive: Archive) -> None:
     everything = ids(sample_archive, "date:2000..2030", sort="oldest")
     paged: list[str] = []
     for offset in range(0, len(everything), 7):
-        page = search(sample_archive, SearchRequest(q="date:2000..2030", limit=7, offset=offset, sort="oldest"))
+        request = SearchRequest(q="date:2000..2030", limit=7, offset=offset, sort="oldest")
+        page = search(sample_archive, request)
         paged += [h.id for h in page.hits]
         assert page.total == len(everything)
     assert paged == everything
@@ -128,7 +131,9 @@ def test_bad_queries_get_clear_errors(sample_archive: Archive, q: str, message: 
         search(sample_archive, SearchRequest(q=q))
 
 
-@pytest.mark.parametrize("q", ['"unbalanced quote', "(((", "AND OR NOT", "title:", "))", ":::", "+-"])
+@pytest.mark.parametrize(
+    "q", ['"unbalanced quote', "(((", "AND OR NOT", "title:", "))", ":::", "+-"]
+)
 def test_odd_queries_do_not_crash(sample_archive: Archive, q: str) -> None:
     page = search(sample_archive, SearchRequest(q=q))
     assert page.total >= 0
@@ -138,7 +143,8 @@ def test_result_object_shape(sample_archive: Archive) -> None:
     data = search(sample_archive, SearchRequest(q="马云", limit=5)).to_dict()
     assert {"query", "total", "hits"} <= set(data)
     hit = data["hits"][0]
-    assert {"id", "title", "url", "source", "author", "published", "lang", "score", "snippet"} <= set(hit)
+    fields = {"id", "title", "url", "source", "author", "published", "lang", "score", "snippet"}
+    assert fields <= set(hit)
 
 
 def test_facets_count_sources_languages_and_years(sample_archive: Archive) -> None:

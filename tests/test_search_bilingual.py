@@ -154,3 +154,35 @@ def test_cli_shows_why_a_hit_matched(runner: object, sample_index: Path) -> None
     )
     assert result.exit_code == 0, result.output
     assert "(matched Shanghai for 上海)" in result.output
+
+
+def test_common_words_are_translated_beside_a_name_that_crosses_languages(
+    sample_archive: Archive,
+) -> None:
+    # 马云 has an English form, so the reader may be after an English story: 大数据 is
+    # looked for as "big data" too, and the English article holds every word of the query.
+    found = hits(sample_archive, "马云 大数据")
+    assert GUIZHOU in found
+    why = found[GUIZHOU].explanation  # type: ignore[attr-defined]
+    assert "matched big data for 大数据" in why and "matched Jack Ma for 马云" in why
+    ranked = [h.id for h in search(sample_archive, SearchRequest(q="马云 大数据", limit=3)).hits]
+    assert ranked[:2] == [BIG_DATA, GUIZHOU] or ranked[:2] == [GUIZHOU, BIG_DATA]
+
+
+@pytest.mark.parametrize(
+    ("description", "q"),
+    [
+        ("a common word on its own", "大数据"),
+        ("no name that crosses languages", "大数据 产业"),
+    ],
+)
+def test_common_words_alone_are_not_translated(
+    sample_archive: Archive, description: str, q: str
+) -> None:
+    found = hits(sample_archive, q)
+    assert not any(
+        "for 大数据" in line
+        for hit in found.values()
+        for line in hit.explanation  # type: ignore[attr-defined]
+    ), description
+
