@@ -88,6 +88,8 @@ _PLACE_KINDS = (
 )
 # Glosses for an old, literary or alternative name: not what a reader of news means.
 _SECONDARY = re.compile(r"\((?:old|ancient|archaic|literary|poetic|alternate|dialect|slang|name\))")
+# Slang and slurs are not what a reader of news means by a name: 腐国 is not "UK".
+_NOT_NEUTRAL = re.compile(r"\((?:[\w ]*\bslang|derog|pejorative|offensive|vulgar)|term of abuse")
 _SUFFIXES = (
     " Holdings Limited", " Holdings Ltd", " Group Limited", " Co. Ltd", " Co., Ltd",
     " Limited", " Ltd", " Inc.", " Inc", " Corporation", " Corp.", " Company",
@@ -128,6 +130,8 @@ def gloss_names(definitions: Iterable[str]) -> list[tuple[str, int]]:
 
     for number, d in enumerate(definitions):
         d = d.strip()
+        if _NOT_NEUTRAL.search(d):
+            continue
         for aka in _AKA.findall(d):
             add(aka.rstrip("."), 2)
         if number > 0 or d.startswith(_SKIP) or d.startswith("see "):
@@ -244,6 +248,8 @@ def gloss_term(definitions: Iterable[str]) -> str | None:
         d = d.strip()
         if not d or d.startswith(_NOT_A_SENSE):
             continue
+        if _NOT_NEUTRAL.search(d):
+            return None
         d = re.sub(r"\([^)]*\)", "", d).strip()
         d = re.sub(r"^(?:to|a|an|the) ", "", d).strip()
         return d if _TERM.match(d) else None

@@ -56,6 +56,27 @@ def test_a_common_word_is_translated_by_its_first_sense(
     assert gloss_term(glosses) == term
 
 
+@pytest.mark.parametrize(
+    "glosses",
+    [
+        ["UK (slang term reflecting a perception of UK as decadent)"],
+        ["(derog.) Korean"],
+    ],
+)
+def test_slang_and_slurs_are_not_names(glosses: list[str]) -> None:
+    assert gloss_names(glosses) == []
+    assert gloss_term(glosses) is None
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"), [("UK", "英国"), ("Britain", "英国"), ("WHO", "世界卫生组织")]
+)
+def test_shipped_aliases_give_the_names_news_uses(english: str, chinese: str) -> None:
+    aliases = read_aliases(Path(__file__).resolve().parent.parent / "aliases.toml")
+    table = NameTable([cedict_layer()], aliases)
+    assert chinese in table.chinese_for(english_key(english))
+
+
 def test_terms_translate_both_ways_only_when_unambiguous() -> None:
     terms = Terms()
     terms.add_rows(
