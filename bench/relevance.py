@@ -121,6 +121,34 @@ def baseline_searcher(ix: Any) -> Callable[[dict[str, Any]], list[str]]:
 # --- metrics -------------------------------------------------------------------------
 
 
+def story_groups(archive: Archive) -> dict[str, str]:
+    """Article id → its story group (copies and near-copies of one story share one)."""
+    reader = archive.searcher().reader()
+    return {
+        f["id"]: f.get("group") or f["id"] for _, f in reader.iter_docs() if "id" in f
+    }
+
+
+def by_story(
+    judged: dict[str, Any], ranking: list[str], groups: dict[str, str]
+) -> tuple[dict[str, Any], list[str]]:
+    """A judged query and a ranking with every story counted once: a second copy of a story
+    tells the reader nothing new, and an engine that shows one copy per story (as
+    newsarchive does) is not asked to list the others."""
+    rel: dict[str, int] = {}
+    for doc, grade in judged["rel"].items():
+        story = groups.get(doc, doc)
+        rel[story] = max(rel.get(story, 0), grade)
+    seen: set[str] = set()
+    stories = []
+    for doc in ranking:
+        story = groups.get(doc, doc)
+        if story not in seen:
+            seen.add(story)
+            stories.append(story)
+    return {**judged, "rel": rel}, stories
+
+
 def scores(judged: dict[str, Any], ranking: list[str]) -> dict[str, float]:
     rel: dict[str, int] = judged["rel"]
     relevant = {doc for doc, grade in rel.items() if grade > 0}
@@ -168,29 +196,40 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     ap.add_argument("--show-misses", action="store_true", help="list queries that fall short")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument(
+        "--stories",
+        action="store_true",
+        help="count each story once (copies share a group), in the judgements and rankings",
+    )
     ap.add_argument("--operator", choices=["and", "or"], help="override search.default_operator")
     args = ap.parse_args(argv)
     if not (args.corpus / "jsonl").is_dir():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
     judgements = load_judgements(args.judgements)
+    archive = build_ours(
+        args.corpus, args.out / "index", args.rebuild, default_operator=args.operator
+    )
+    groups = story_groups(archive) if args.stories else {}
     systems: dict[str, Callable[[dict[str, Any]], list[str]]] = {
-        "newsarchive": ours_searcher(
-            build_ours(
-                args.corpus, args.out / "index", args.rebuild, default_operator=args.operator
-            )
-        )
+        "newsarchive": ours_searcher(archive)
     }
     if not args.no_baseline:
         systems["baseline"] = baseline_searcher(
             build_baseline(args.corpus, args.out / "baseline", args.rebuild)
         )
-    report: dict[str, Any] = {"queries": len(judgements), "systems": {}}
+    report: dict[str, Any] = {
+        "queries": len(judgements),
+        "count": "stories" if args.stories else "articles",
+        "systems": {},
+    }
     for name, run in systems.items():
         rows = []
         started = time.perf_counter()
-        for judged in judgements:
-            ranking = run(judged)
+        for query in judgements:
+            judged, ranking = query, run(query)
+            if args.stories:
+                judged, ranking = by_story(query, ranking, groups)
             s = scores(judged, ranking)
             rows.append((judged, s))
             worst = min(v for m, v in s.items() if m != "judged@10")
