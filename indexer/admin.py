@@ -27,6 +27,7 @@ from .manifest import Manifest, article_count
 from .parse import InputFile, read_jsonl
 from .pipeline import Prepared
 from .store import Archive, IndexSummary
+from .writer import merge_all
 
 OnItem = Callable[[Article | Prepared | ItemError], None]
 SWITCH_GRACE_SECONDS = 2.0
@@ -235,7 +236,7 @@ def delete(archive: Archive, ids: list[str]) -> int:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=False)  # `optimize` merges
         _manifest_in_step(archive, ix, forget=ids)
     return int(removed)
 
@@ -255,8 +256,7 @@ def optimize(archive: Archive) -> dict[str, int]:
         ix = archive.open_index()
         with ix.searcher() as s:
             before = len(s.reader().leaf_readers())
-        writer = ix.writer(timeout=archive.settings.writer_timeout)
-        writer.commit(optimize=True)
+        merge_all(ix, timeout=archive.settings.writer_timeout)
         _manifest_in_step(archive, ix)
         with ix.searcher() as s:
             after = len(s.reader().leaf_readers())

@@ -372,7 +372,7 @@ def write_items(
         sources.commit(ix.latest_generation())
         if optimize or (optimize is None and _too_many_segments(ix, settings.max_segments)):
             # One segment answers a results page about twice as fast as a dozen.
-            _writer(ix, settings, merging=True).commit(optimize=True)
+            _writer(ix, settings, merging=True).commit()
             sources.commit(ix.latest_generation())
     except BaseException:
         if not getattr(writer, "is_closed", False):  # a failure right after a commit
@@ -406,11 +406,13 @@ def _document(item: Article | Prepared) -> dict[str, Any]:
     return doc
 
 
-def _writer(ix: Any, settings: Settings, merging: bool = False) -> Any:
-    """The lean writer for new articles; Whoosh's own writer to merge segments."""
+def _writer(ix: Any, settings: Settings, merging: bool = False) -> LeanWriter:
+    """A lean writer: for a batch of new articles, or (`merging`) to merge every segment."""
     try:
         if merging:
-            return ix.writer(timeout=settings.writer_timeout, limitmb=256)
+            writer = LeanWriter(ix, timeout=settings.writer_timeout)
+            writer.merge_all()
+            return writer
         return LeanWriter(ix, timeout=settings.writer_timeout, codec=BATCH_CODEC)
     except LockError:
         raise IndexLockedError(

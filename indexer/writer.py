@@ -13,19 +13,25 @@ time. Here:
   memory, and writes the segment through the codec's own field writer, so the files
   on disk are ordinary Whoosh segments.
 
-Merging segments is left to Whoosh's own writer (:func:`merge_segments`); a lean
-writer always commits its batch as a new segment without merging.
+A lean writer commits its batch as a new segment, never merging on the way;
+:func:`merge_all` merges every segment into one the same way: per-document data
+through Whoosh's own code, postings read block by block from each segment and
+written term by term, instead of one 5-tuple per posting through a sorting pool.
 """
 
 from __future__ import annotations
 
+import heapq
 import zlib
 from array import array
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import groupby
 from pickle import dumps
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
@@ -34,7 +40,6 @@ try:  # whoosh3 leaves small blocks uncompressed; Whoosh 2.7 compresses every bl
     from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
 except ImportError:  # pragma: no cover - depends on the Whoosh release
     COMPRESSION_MIN_SIZE = 0
-
 
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
@@ -67,6 +72,7 @@ class _TermPool:
         self.fields: dict[str, dict[bytes, tuple[array[int], list[float], list[bytes]]]] = {}
 
     def add_items(self, fieldname: str, docnum: int, items: Any) -> None:
+        """File (term bytes, freq, weight, value bytes) items of one document."""
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
@@ -87,18 +93,32 @@ class _TermPool:
         self.fields.clear()
 
 
+class _Source(NamedTuple):
+    """A segment being merged: its reader, its first document number in the new
+    segment, and (when it has deletions) its old → new document numbers."""
+
+    reader: Any
+    base: int
+    docmap: dict[int, int] | None
+
+
 class LeanWriter(SegmentWriter):  # type: ignore[misc]
     """A SegmentWriter that takes :class:`Posted` field values and writes postings in bulk.
 
-    Plain values (ids, keywords, dates) are indexed the usual way. Commits never merge.
+    Plain values (ids, keywords, dates) are indexed the usual way. Commits never merge
+    on their own; :meth:`merge_all` merges every segment into this writer's one.
     """
 
     def __init__(self, ix: Any, inline: bool = True, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
+        if not isinstance(self.fieldwriter, W3FieldWriter):
+            self.cancel()
+            raise TypeError(f"the lean writer writes Whoosh's W3 codec, not {self.codec!r}")
         self.inline = inline
         self.pool.cleanup()
         self.pool = _TermPool()
-        self._lengths: dict[str, dict[int, int]] = {}
+        self._lengths: dict[str, defaultdict[int, int]] = {}
+        self._sources: list[_Source] = []
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -129,7 +149,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                 else:
                     value = fields.get(f"_stored_{name}", value)
                 if length:
-                    self._lengths.setdefault(name, {})[docnum] = length
+                    self._lengths.setdefault(name, defaultdict(int))[docnum] = length
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column and value is not None:
@@ -141,68 +161,158 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         self._added = True
         self.docnum += 1
 
+    def merge_all(self) -> None:
+        """Take every segment of the index into this writer's segment (written at commit)."""
+        if self._added or self._sources:
+            raise RuntimeError("merge_all() must come first, and once")
+        fieldnames = set(self.schema.names())
+        for segment in self.segments:
+            reader = SegmentReader(self.storage, self.schema, segment)
+            base = self.docnum
+            docmap = self.write_per_doc(fieldnames, reader)  # stored fields, lengths, columns
+            self._sources.append(_Source(reader, base, docmap))
+        self.segments = []
+        self._added = self.docnum > 0
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         writer = self.fieldwriter
-        if not isinstance(writer, W3FieldWriter):  # another codec: its own posting path
-            _flush_generic(writer, self.schema, self.pool.fields, self._lengths)
-            return
-        compression = self.codec._compression
+        terms = _TermWriter(writer, self.codec._compression, self.codec._blocklimit, self.inline)
+        if self._sources:
+            self._write_merged(terms)
         for fieldname in sorted(self.pool.fields):
             writer.start_field(fieldname, self.schema[fieldname])
-            _write_field(writer, self.pool.fields[fieldname],
-                         self._lengths.get(fieldname, {}), compression, self.inline,
-                         self.codec._blocklimit)
+            postings = self.pool.fields[fieldname]
+            lengths = self._lengths.get(fieldname, defaultdict(int))
+            for tbytes in sorted(postings):
+                terms.write(tbytes, *postings[tbytes], lengths)
             writer.finish_field()
         writer.close()
+
+    def _write_merged(self, terms: _TermWriter) -> None:
+        writer = self.fieldwriter
+        schema = self.schema
+        lengths_of = self.per_document_reader()
+        count = self.docnum
+        streams = [_numbered_terms(s.reader, n) for n, s in enumerate(self._sources)]
+        current = None
+        lengths: Any = None
+        for (fieldname, tbytes), group in groupby(heapq.merge(*streams), key=lambda x: x[0]):
+            if fieldname not in schema:
+                continue
+            field = schema[fieldname]
+            if fieldname != current:
+                if current is not None:
+                    writer.finish_field()
+                writer.start_field(fieldname, field)
+                current = fieldname
+                lengths = (
+                    # As Whoosh's merge reads them: from the new segment's length bytes.
+                    array("I", (lengths_of.doc_field_length(d, fieldname) or 0
+                                for d in range(count)))
+                    if field.scorable
+                    else bytes(count)  # every length 0
+                )
+            ids: array[int] = array("I")
+            weights: list[float] = []
+            values: list[bytes] = []
+            for _, number, info in group:
+                source = self._sources[number]
+                for bids, bweights, bvalues in _blocks(source.reader, info, field.format):
+                    if source.docmap is None:
+                        base = source.base
+                        ids.extend([base + d for d in bids])
+                        weights.extend(bweights)
+                        values.extend(bvalues)
+                    else:
+                        for d, w, v in zip(bids, bweights, bvalues, strict=True):
+                            new = source.docmap.get(d)
+                            if new is not None:  # not deleted
+                                ids.append(new)
+                                weights.append(w)
+                                values.append(v)
+            if ids:
+                terms.write(tbytes, ids, weights, values, lengths)
+        if current is not None:
+            writer.finish_field()
+        lengths_of.close()
+
+    def _close_segment(self) -> None:
+        super()._close_segment()
+        for source in self._sources:
+            source.reader.close()
+        self._sources = []
 
     def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
         super().commit(mergetype=NO_MERGE)
 
-
-def _flush_generic(writer: Any, schema: Any, fields: Any, lengths: Any) -> None:
-    for fieldname in sorted(fields):
-        terms = fields[fieldname]
-        get_length = lengths.get(fieldname, {}).get
-        writer.start_field(fieldname, schema[fieldname])
-        for tbytes in sorted(terms):
-            docnums, weights, values = terms[tbytes]
-            writer.start_term(tbytes)
-            for docnum, weight, vbytes in zip(docnums, weights, values, strict=True):
-                writer.add(docnum, weight, vbytes, get_length(docnum, 0))
-            writer.finish_term()
-        writer.finish_field()
-    writer.close()
+    def cancel(self) -> None:
+        for source in self._sources:
+            source.reader.close()
+        self._sources = []
+        super().cancel()
 
 
-def _write_field(
-    writer: W3FieldWriter,
-    terms: dict[bytes, tuple[array[int], list[float], list[bytes]]],
-    lengths: dict[int, int],
-    compression: int,
-    inline: bool,
-    block: int = 128,
-) -> None:
-    """Write one field's terms and postings as W3FieldWriter and W3PostingsWriter would.
+def merge_all(ix: Any, **kwargs: Any) -> None:
+    """Merge every segment of a Whoosh index into one (the lean writer's posting path)."""
+    writer = LeanWriter(ix, **kwargs)
+    try:
+        writer.merge_all()
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
-    The same bytes as the codec's own path (blocks of at most `block` postings, pickled,
-    compressed from COMPRESSION_MIN_SIZE bytes up), with one difference when `inline`:
-    a term found in one document keeps its posting in the term table (a form the
-    codec reads, ListMatcher), instead of a block of its own in the postings file.
+
+def _numbered_terms(reader: Any, number: int) -> Any:
+    """A segment's ((field, term bytes), number, term info), in term order."""
+    for key, info in reader._terms.items():
+        yield key, number, info
+
+
+def _blocks(reader: Any, info: Any, fmt: Any) -> Any:
+    """The postings of one term in one segment, block by block: (ids, weights, values)."""
+    if info.is_inlined():
+        ids, weights, values = info.inlined_postings()
+        yield ids, weights, values or (b"",) * len(ids)
+        return
+    matcher = reader._terms._codec.postings_reader(reader._terms._postfile, info, fmt)
+    while True:
+        matcher._read_ids()
+        matcher._read_weights()
+        matcher._read_values()
+        values = matcher._values
+        if values and values[0] is None:
+            values = (b"",) * len(values)
+        yield matcher._ids, matcher._weights, values
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+class _TermWriter:
+    """Writes a term's postings as W3FieldWriter and W3PostingsWriter would.
+
+    The same layout as the codec's own path: blocks of at most `block` postings,
+    pickled, compressed from COMPRESSION_MIN_SIZE bytes up (with a small zlib window:
+    the same stream format, without setting up a 32 KB window for every block of a few
+    hundred bytes). One difference when `inline`: a term found in one document keeps
+    its posting in the term table (a form the codec reads, with a ListMatcher), instead
+    of a block of its own in the postings file.
     """
-    postfile = writer._postfile
-    tell, write, write_int = postfile.tell, postfile.write, postfile.write_int
-    add_term = writer._tindex.add
-    prefix = pack_ushort(writer._fieldid)
-    fixed = writer._format.fixed_value_size()
-    get_length = lengths.get
-    # Inline only values of variable size (positions, offsets): for those, reading an
-    # inlined posting gives exactly what reading a block gives.
-    inline = inline and (fixed is None or fixed < 0)
-    for tbytes in sorted(terms):
-        ids, weights, values = terms[tbytes]
+
+    def __init__(self, writer: W3FieldWriter, compression: int, block: int, inline: bool):
+        self.writer = writer
+        self.compression = compression
+        self.block = block
+        self.inline = inline
+
+    def write(self, tbytes: bytes, ids: Any, weights: Any, values: Any, lengths: Any) -> None:
+        writer = self.writer
+        postfile = writer._postfile
+        fixed = writer._format.fixed_value_size()
         info = W3TermInfo()
-        lens = [get_length(d, 0) for d in ids]
+        lens = [lengths[d] for d in ids]
         nonzero = [n for n in lens if n]
         info._weight = sum(weights)
         info._df = len(ids)
@@ -211,15 +321,17 @@ def _write_field(
         info._maxweight = max(0, max(weights))
         info._minid = ids[0]
         info._maxid = ids[-1]
-        if inline and len(ids) == 1:
+        key = pack_ushort(writer._fieldid) + tbytes
+        # Inline only values of variable size (positions, offsets): for those, reading
+        # an inlined posting gives exactly what reading a block gives.
+        if self.inline and len(ids) == 1 and (fixed is None or fixed < 0):
             info.set_inlined(ids, weights, values)
-            add_term(prefix + tbytes, info.to_bytes())
-            continue
-        start = tell()
-        write(WHOOSH3_HEADER_MAGIC)
-        count = len(ids)
+            writer._tindex.add(key, info.to_bytes())
+            return
+        start = postfile.tell()
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        count, block = len(ids), self.block
         for first in range(0, count, block):
-            last = first + block >= count
             bids = ids[first : first + block]
             bweights = weights[first : first + block]
             blens = [n for n in lens[first : first + block] if n]
@@ -242,10 +354,8 @@ def _write_field(
             else:
                 mini_v = b"".join(bvalues)
             data = dumps((tuple(deltas), mini_w, mini_v), 2)
-            comp = compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+            comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
             if comp:
-                # A small window: the same stream format (zlib.decompress reads it), without
-                # the cost of setting up a 32 KB window for every block of a few hundred bytes.
                 packer = zlib.compressobj(comp, zlib.DEFLATED, 12, 4)
                 data = packer.compress(data) + packer.flush()
             head = dumps(
@@ -260,10 +370,8 @@ def _write_field(
                 2,
             )
             size = len(head) + len(data)
-            write_int(-size if last else size)
-            write(head)
-            write(data)
-        info.set_extent(start, tell() - start)
-        add_term(prefix + tbytes, info.to_bytes())
-
-
+            postfile.write_int(-size if first + block >= count else size)
+            postfile.write(head)
+            postfile.write(data)
+        info.set_extent(start, postfile.tell() - start)
+        writer._tindex.add(key, info.to_bytes())

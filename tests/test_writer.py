@@ -13,7 +13,7 @@ from whoosh.writing import NO_MERGE
 
 from indexer.parse import read_inputs
 from indexer.schema import build_schema, to_document
-from indexer.writer import LeanWriter, postings
+from indexer.writer import LeanWriter, merge_all, postings
 
 from .conftest import SAMPLE_CORPUS
 
@@ -112,3 +112,26 @@ def test_lean_index_answers_like_whoosh(tmp_path: Path, q: str) -> None:
                 for hit in results
             ])
     assert answers[0] == answers[1] and answers[0]
+
+
+@pytest.mark.parametrize("deletions", [False, True], ids=["whole", "with deletions"])
+def test_lean_merge_builds_what_whoosh_optimize_builds(tmp_path: Path, deletions: bool) -> None:
+    merged = []
+    for name, lean in (("whoosh", False), ("lean", True)):
+        ix = _build(tmp_path / name, lean=True)  # the same segments, written by the lean writer
+        if deletions:
+            with ix.writer() as w:
+                for i in range(0, 300, 7):
+                    w.delete_by_term("id", f"synthetic-{i}")
+                w.delete_by_term("id", "alibaba-tencent-guizhou")
+                w.mergetype = NO_MERGE
+        assert len(ix.reader().leaf_readers()) > 1
+        if lean:
+            merge_all(ix)
+        else:
+            ix.writer().commit(optimize=True)
+        assert len(ix.reader().leaf_readers()) == 1
+        merged.append(_content(ix))
+    assert merged[1][0] == merged[0][0]  # stored fields and lengths, in the same order
+    assert merged[1][1].keys() == merged[0][1].keys()
+    assert merged[1][1] == merged[0][1]
