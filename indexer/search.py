@@ -641,11 +641,13 @@ def explain(
     plain = {t for terms in literal.terms.values() for t in terms}
     plain |= {" ".join(p) for phrases in literal.phrases.values() for p in phrases}
     out: list[str] = []
+    seen: set[str] = set()
     for text, found in marks.values():
         for span in found:
             if span.term in labels and span.term not in plain:
                 line = f"matched {text[span.start : span.end]} for {labels[span.term]}"
-                if line not in out:
+                if line.casefold() not in seen:  # "Big Data" in a title, "big data" below
+                    seen.add(line.casefold())
                     out.append(line)
     return out[:5]
 

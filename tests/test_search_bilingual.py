@@ -165,6 +165,7 @@ def test_common_words_are_translated_beside_a_name_that_crosses_languages(
     assert GUIZHOU in found
     why = found[GUIZHOU].explanation  # type: ignore[attr-defined]
     assert "matched big data for 大数据" in why and "matched Jack Ma for 马云" in why
+    assert len({line.casefold() for line in why}) == len(why)  # one line per form
     ranked = [h.id for h in search(sample_archive, SearchRequest(q="马云 大数据", limit=3)).hits]
     assert ranked[:2] == [BIG_DATA, GUIZHOU] or ranked[:2] == [GUIZHOU, BIG_DATA]
 
