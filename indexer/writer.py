@@ -31,6 +31,7 @@ from pickle import dumps
 from typing import Any, NamedTuple
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -166,8 +167,13 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         if self._added or self._sources:
             raise RuntimeError("merge_all() must come first, and once")
         fieldnames = set(self.schema.names())
+        # Read the segments without mapping them: a merge reads every page once, and
+        # mapped pages would count in this process's memory until the end.
+        storage = self.storage
+        if getattr(storage, "supports_mmap", False) and hasattr(storage, "folder"):
+            storage = FileStorage(storage.folder, supports_mmap=False, readonly=True)
         for segment in self.segments:
-            reader = SegmentReader(self.storage, self.schema, segment)
+            reader = SegmentReader(storage, self.schema, segment)
             base = self.docnum
             docmap = self.write_per_doc(fieldnames, reader)  # stored fields, lengths, columns
             self._sources.append(_Source(reader, base, docmap))
