@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .analysis import get_segmenter, word_parts
+from .analysis import get_segmenter, index_tokens, word_parts
 from .article import Article, ItemError
 from .dedupe import Fingerprint, fingerprint
 from .manifest import Gone, Manifest, Marker, Reading
@@ -57,7 +57,7 @@ def prepare(article: Article, segmenter: str, shingles: tuple[int, int] | None =
     for name in TEXT_FIELDS:
         value = getattr(article, name)
         if value:
-            fields[name] = postings(schema[name], value)
+            fields[name] = postings(schema[name], value, index_tokens(value, segmenter))
     marks = fingerprint(article, *shingles) if shingles else None
     return Prepared(article, fields, marks, mine_names(article))
 

@@ -32,8 +32,9 @@ from typing import Any, NamedTuple
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Characters, Positions
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_ushort
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
@@ -58,9 +59,44 @@ class Posted:
     length: int
 
 
-def postings(field: Any, value: Any) -> Posted:
-    """What Whoosh's writer would post for this field value."""
-    items = tuple(field.index(value))
+def postings(
+    field: Any, value: Any, tokens: list[tuple[str, int, int, int]] | None = None
+) -> Posted:
+    """What Whoosh's writer would post for this field value.
+
+    Given the value's `tokens` (term, position, start, end) as the field's analyzer
+    makes them, a field storing positions, or positions and characters, encodes them
+    here the way its format does, without running the analyzer again.
+    """
+    fmt = field.format
+    if tokens is None or type(fmt) not in (Positions, Characters) or fmt.field_boost != 1.0:
+        items = tuple(field.index(value))
+    else:
+        seen: dict[str, list[tuple[int, int, int]]] = {}
+        for term, pos, start, end in tokens:
+            found = seen.get(term)
+            if found is None:
+                seen[term] = [(pos, start, end)]
+            else:
+                found.append((pos, start, end))
+        chars = type(fmt) is Characters
+        encoded = []
+        for term, places in seen.items():
+            deltas: list[Any] = []
+            base = charbase = 0
+            if chars:
+                for pos, start, end in places:
+                    deltas.append((pos - base, start - charbase, end - start))
+                    base, charbase = pos, end
+            else:
+                for pos, _, _ in places:
+                    deltas.append(pos - base)
+                    base = pos
+            count = len(places)
+            encoded.append(
+                (term.encode("utf-8"), count, float(count), pack_uint(count) + dumps(deltas, 2))
+            )
+        items = tuple(encoded)
     length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
     return Posted(items, length)
 

@@ -163,3 +163,21 @@ def test_rjieba_gives_jiebas_tokens_on_real_news(shared_corpus: object) -> None:
                 assert list(segment(body, "rjieba")) == list(segment(body, "jieba"))
                 checked += 1
     assert checked == 1200
+
+
+@pytest.mark.parametrize("text", [
+    "Alibaba chairman Jack Ma (馬雲) 在貴陽建設大數據中心 ＡＢＣ１２３",
+    "Running runners ran; the U.S. economy's 3.5% growth — iPhone手机 HDR-XR520E",
+    "騰訊控股有限公司 Tencent Holdings Ltd 騰訊 騰訊", "", "   ",
+])
+def test_index_tokens_are_the_analyzers_tokens(text: str) -> None:
+    from indexer.analysis import index_tokens
+    from indexer.schema import build_schema
+    from indexer.writer import postings
+
+    expected = [(t.text, t.pos, t.startchar, t.endchar)
+                for t in bilingual_analyzer()(text, positions=True, chars=True, mode="index")]
+    assert index_tokens(text) == expected
+    schema = build_schema("jieba")
+    for name in ("title", "body", "author", "source"):  # characters, and positions only
+        assert postings(schema[name], text, index_tokens(text)) == postings(schema[name], text)
