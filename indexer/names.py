@@ -38,14 +38,16 @@ import re
 import sys
 import threading
 import tomllib
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from .analysis import terms
+from .analysis import bilingual_analyzer, terms
 from .article import Article
 from .errors import ConfigError
 from .fold import HAN, fold, has_han
@@ -286,26 +288,43 @@ def write_terms_table(path: Path = TERMS_TABLE) -> int:
     return len(rows)
 
 
-@dataclass
 class Terms:
     """Common words across languages: Chinese (folded) → English term, and back."""
 
-    to_english: dict[str, str] = field(default_factory=dict)
-    #: English term's analyzed terms → the one Chinese word it translates (ambiguous
-    #: terms, such as "mask" for 口罩, 面具, 面罩 …, are left out)
-    to_chinese: dict[tuple[str, ...], str] = field(default_factory=dict)
-    written: dict[str, str] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.to_english: dict[str, str] = {}
+        self.written: dict[str, str] = {}  # folded → as written
+        self._back: dict[tuple[str, ...], str] | None = None
 
     def add_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        back: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for simp, _trad, term in rows:
             folded = han_key(simp)
             self.to_english.setdefault(folded, term)
             self.written.setdefault(folded, simp)
-            key = english_key(term)
-            if key:
-                back[key].add(folded)
-        self.to_chinese = {key: next(iter(w)) for key, w in back.items() if len(w) == 1}
+        self._back = None
+
+    @property
+    def to_chinese(self) -> dict[tuple[str, ...], str]:
+        """English term's analyzed terms → the one Chinese word it translates (ambiguous
+        terms, such as "mask" for 口罩, 面具, 面罩 …, are left out). Built on first use."""
+        if self._back is None:
+            words = list(self.to_english.items())
+            back: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            for (folded, _), key in zip(words, _english_keys([t for _, t in words]), strict=True):
+                if key:
+                    back[key].add(folded)
+            self._back = {key: next(iter(w)) for key, w in back.items() if len(w) == 1}
+        return self._back
+
+
+def _english_keys(names: list[str]) -> list[tuple[str, ...]]:
+    """`english_key` of many names in one pass of the analyzer (a call per name costs a
+    second for CC-CEDICT's 60 thousand words; one pass, a tenth of that)."""
+    ends = list(accumulate(len(n) + 1 for n in names))
+    keys: list[list[str]] = [[] for _ in names]
+    for token in bilingual_analyzer()("\n".join(names), chars=True):
+        keys[bisect_right(ends, token.startchar)].append(token.text)
+    return [tuple(k) for k in keys]
 
 
 @lru_cache(maxsize=1)
