@@ -158,12 +158,18 @@ class Grouper:
             if statement.strip():
                 db.execute(statement)
 
-    def assign(self, article_id: str, fp: Fingerprint) -> Assignment:
-        """The group of an article (its old one when its text did not change) and remember it."""
+    def assign(self, article_id: str, fp: Fingerprint, new: bool = False) -> Assignment:
+        """The group of an article (its old one when its text did not change) and remember it.
+
+        `new`: the caller knows the id has never been assigned (nothing to look up or replace).
+        """
         db = self.db
-        row = db.execute("SELECT exact, grp FROM signatures WHERE id = ?", (article_id,)).fetchone()
-        if row is not None and row[0] == fp.exact:
-            return Assignment(row[1], fp.exact, "same")
+        if not new:
+            row = db.execute(
+                "SELECT exact, grp FROM signatures WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is not None and row[0] == fp.exact:
+                return Assignment(row[1], fp.exact, "same")
         found = db.execute(
             "SELECT grp FROM signatures WHERE exact = ? AND id != ? ORDER BY rowid LIMIT 1",
             (fp.exact, article_id),
@@ -172,7 +178,7 @@ class Grouper:
             result = Assignment(found[0], fp.exact, "exact")
         else:
             result = self._near(article_id, fp) or Assignment(fp.group_label, fp.exact, "new")
-        self._remember(article_id, fp, result.group)
+        self._remember(article_id, fp, result.group, replace=not new)
         return result
 
     def _near(self, article_id: str, fp: Fingerprint) -> Assignment | None:
@@ -193,12 +199,13 @@ class Grouper:
                 best = (score, group)
         return Assignment(best[1], fp.exact, "near") if best else None
 
-    def _remember(self, article_id: str, fp: Fingerprint, group: str) -> None:
+    def _remember(self, article_id: str, fp: Fingerprint, group: str, replace: bool) -> None:
         db = self.db
-        db.execute("DELETE FROM bands WHERE id = ?", (article_id,))
-        db.execute("DELETE FROM signatures WHERE id = ?", (article_id,))
+        if replace:
+            db.execute("DELETE FROM bands WHERE id = ?", (article_id,))
+            db.execute("DELETE FROM signatures WHERE id = ?", (article_id,))
         db.execute(
-            "INSERT INTO signatures (id, exact, grp, minhash) VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO signatures (id, exact, grp, minhash) VALUES (?, ?, ?, ?)",
             (article_id, fp.exact, group, array("I", fp.minhash).tobytes()),
         )
         db.executemany(

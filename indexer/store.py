@@ -344,7 +344,7 @@ def write_items(
                 fp = (item.fingerprint if isinstance(item, Prepared) else None) or fingerprint(
                     article, settings.chinese_shingle, settings.english_shingle
                 )
-                joined = groups.assign(article.id, fp)
+                joined = groups.assign(article.id, fp, new=not existed)
                 doc["group"], doc["exact"] = joined.group, joined.exact
                 summary.exact_duplicates += joined.kind == "exact"
                 summary.near_duplicates += joined.kind == "near"
