@@ -388,7 +388,7 @@ WEIGHTING = scoring.BM25F(B=B, K1=K1)
 #: let one common title word ("UK") outrank articles about all of the query (measured on
 #: bench/relevance.py: 2.5 → 1.0 raised topical nDCG@10 in both languages and known-item
 #: success@10).
-FIELD_BOOSTS = {**SEARCH_FIELDS, "title": 1.0}
+FIELD_BOOSTS = SEARCH_FIELDS
 #: Extra weight, relative to the words themselves, of an article that holds every word of
 #: the query (each in any of its forms: 马云 or "Jack Ma").
 ALL_WORDS_BOOST = 0.5
