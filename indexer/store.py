@@ -16,6 +16,7 @@ import json
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -84,6 +85,10 @@ class Archive:
         self.settings = settings
         self.home = Path(settings.index_path)
         self._local = threading.local()
+        # Every searcher this archive opened and has not closed, whatever thread holds it:
+        # closed when the archive is garbage (searchers hold open files).
+        self._open: set[Searcher] = set()
+        weakref.finalize(self, _close_all, self._open)
 
     # --- generations -----------------------------------------------------------------
 
@@ -134,13 +139,15 @@ class Archive:
             data = {}
         return data
 
-    def open_index(self, directory: Path | None = None, mapped: bool = True) -> Any:
+    def open_index(self, directory: Path | None = None, mapped: bool = False) -> Any:
         """The Whoosh index of a generation, refused when built with another schema.
 
-        `mapped=False` reads the segment files instead of mapping them: Whoosh reads a
-        sub-file of a mapped segment through a BytesIO, which copies the whole terms and
-        postings files into the reader's memory (opening a reader over the 100 batch
-        segments of a 100k-article run took 3 GB). Indexing runs open it so.
+        Segment files are read, not mapped (unless `mapped`): Whoosh reads a sub-file of a
+        mapped segment through a BytesIO, which copies the whole terms, postings and
+        stored-fields files into every reader's memory. Each searching thread's reader
+        of a 280 MB index took 500 MB that way, and a reader over the 100 batch segments
+        of a 100k-article run 3 GB; read from the files, a reader takes a few MB and the
+        operating system's page cache keeps the files hot for all of them.
         """
         directory = directory or self.current_dir()
         meta = self.meta(directory)
@@ -183,6 +190,7 @@ class Archive:
             # gained deletions since, so deleted and replaced articles would still show.
         self._drop_cached()
         searcher = self.open_index(directory).searcher()
+        self._open.add(searcher)
         local.searcher, local.directory = searcher, directory
         return searcher
 
@@ -204,6 +212,7 @@ class Archive:
         retired = getattr(local, "retired", None)
         local.retired = cached
         if retired is not None:
+            self._open.discard(retired)
             with contextlib.suppress(OSError):  # its generation may be gone already
                 retired.close()
 
@@ -214,6 +223,7 @@ class Archive:
             searcher = getattr(local, name, None)
             setattr(local, name, None)
             if searcher is not None:
+                self._open.discard(searcher)
                 with contextlib.suppress(OSError):
                     searcher.close()
         local.directory = None
@@ -238,7 +248,7 @@ class Archive:
         with writer_lock(self.home, self.settings.writer_timeout):
             if not self.exists():
                 self.create()
-            return write_items(self.open_index(mapped=False), items, self.settings, on_item)
+            return write_items(self.open_index(), items, self.settings, on_item)
 
     def index_paths(
         self,
@@ -260,7 +270,7 @@ class Archive:
         with writer_lock(self.home, self.settings.writer_timeout):
             if directory is None and not self.exists():
                 self.create()
-            ix = self.open_index(directory, mapped=False)
+            ix = self.open_index(directory)
             # Tokens must come from the index's own segmenter, whatever the config says now.
             segmenter = self.meta(directory).get("segmenter", self.settings.segmenter)
             if workers is None:
@@ -426,6 +436,13 @@ def _writer(ix: Any, settings: Settings, merging: bool = False) -> LeanWriter:
             f"another process is writing to the index at {ix.storage.folder} "
             f"(waited {settings.writer_timeout:g} s); try again when it has finished"
         ) from None
+
+
+def _close_all(searchers: set[Searcher]) -> None:
+    for searcher in list(searchers):
+        with contextlib.suppress(Exception):  # already closed, or its files gone
+            searcher.close()
+    searchers.clear()
 
 
 def _write_atomic(path: Path, text: str) -> None:
