@@ -34,7 +34,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Characters, Positions
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
@@ -82,20 +82,9 @@ def postings(
         chars = type(fmt) is Characters
         encoded = []
         for term, places in seen.items():
-            deltas: list[Any] = []
-            base = charbase = 0
-            if chars:
-                for pos, start, end in places:
-                    deltas.append((pos - base, start - charbase, end - start))
-                    base, charbase = pos, end
-            else:
-                for pos, _, _ in places:
-                    deltas.append(pos - base)
-                    base = pos
+            value = fmt.encode(places if chars else [pos for pos, _, _ in places])
             count = len(places)
-            encoded.append(
-                (term.encode("utf-8"), count, float(count), pack_uint(count) + dumps(deltas, 2))
-            )
+            encoded.append((term.encode("utf-8"), count, float(count), value))
         items = tuple(encoded)
     length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
     return Posted(items, length)
