@@ -17,7 +17,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ from .manifest import Gone, Manifest, Marker, Reading
 from .names import NameMiner
 from .pipeline import Prepared
 from .schema import SCHEMA_VERSION, build_schema, to_document
-from .writer import BATCH_CODEC, LeanWriter
+from .writer import BATCH_CODEC, LeanWriter, merge_all
 
 CURRENT = "CURRENT"
 META = "newsarchive.json"
@@ -389,7 +389,7 @@ def write_items(
         sources.commit(ix.latest_generation())
         if optimize or (optimize is None and _too_many_segments(ix, settings.max_segments)):
             # One segment answers a results page about twice as fast as a dozen.
-            _writer(ix, settings, merging=True).commit()
+            _merge(ix, settings)
             sources.commit(ix.latest_generation())
     except BaseException:
         if not getattr(writer, "is_closed", False):  # a failure right after a commit
@@ -423,14 +423,22 @@ def _document(item: Article | Prepared) -> dict[str, Any]:
     return doc
 
 
-def _writer(ix: Any, settings: Settings, merging: bool = False) -> LeanWriter:
-    """A lean writer: for a batch of new articles, or (`merging`) to merge every segment."""
-    try:
-        if merging:
-            writer = LeanWriter(ix, timeout=settings.writer_timeout)
-            writer.merge_all()
-            return writer
+def _writer(ix: Any, settings: Settings) -> LeanWriter:
+    """A lean writer for a batch of new articles."""
+    with _waiting_for_lock(ix, settings):
         return LeanWriter(ix, timeout=settings.writer_timeout, codec=BATCH_CODEC)
+
+
+def _merge(ix: Any, settings: Settings) -> None:
+    """Merge every segment of the index into one."""
+    with _waiting_for_lock(ix, settings):
+        merge_all(ix, timeout=settings.writer_timeout)
+
+
+@contextlib.contextmanager
+def _waiting_for_lock(ix: Any, settings: Settings) -> Iterator[None]:
+    try:
+        yield
     except LockError:
         raise IndexLockedError(
             f"another process is writing to the index at {ix.storage.folder} "
