@@ -162,17 +162,12 @@ def build_cedict_rows() -> Iterator[tuple[str, str, str, list[tuple[str, int]]]]
     """(simplified, traditional, pinyin, ranked English names) of CC-CEDICT's proper nouns."""
     entries: list[tuple[str, str, str, list[str]]] = []
     by_form: dict[str, list[int]] = defaultdict(list)
-    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
-        for line in fh:
-            m = _LINE.match(line)
-            if not m:
-                continue
-            trad, simp, pinyin, gloss = m.groups()
-            if not pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp):
-                continue
-            by_form[simp].append(len(entries))
-            by_form[trad].append(len(entries))
-            entries.append((simp, trad, pinyin, gloss.split("/")))
+    for trad, simp, pinyin, glosses in _cedict_entries():
+        if not pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp):
+            continue
+        by_form[simp].append(len(entries))
+        by_form[trad].append(len(entries))
+        entries.append((simp, trad, pinyin, glosses))
     for simp, trad, pinyin, definitions in entries:
         names = dict(gloss_names(definitions))
         for d in definitions[:1]:
@@ -261,18 +256,23 @@ def gloss_term(definitions: Iterable[str]) -> str | None:
 def build_cedict_terms() -> Iterator[tuple[str, str, str]]:
     """(simplified, traditional, English term) of CC-CEDICT's common words."""
     seen: set[str] = set()
+    for trad, simp, pinyin, glosses in _cedict_entries():
+        if pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp) or simp in seen:
+            continue
+        term = gloss_term(glosses)
+        if term:
+            seen.add(simp)
+            yield simp, trad, term
+
+
+def _cedict_entries() -> Iterator[tuple[str, str, str, list[str]]]:
+    """(traditional, simplified, pinyin, glosses) of every CC-CEDICT entry."""
     with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
         for line in fh:
             m = _LINE.match(line)
-            if not m:
-                continue
-            trad, simp, pinyin, gloss = m.groups()
-            if pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp) or simp in seen:
-                continue
-            term = gloss_term(gloss.split("/"))
-            if term:
-                seen.add(simp)
-                yield simp, trad, term
+            if m:
+                trad, simp, pinyin, gloss = m.groups()
+                yield trad, simp, pinyin, gloss.split("/")
 
 
 def write_terms_table(path: Path = TERMS_TABLE) -> int:
