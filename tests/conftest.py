@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +78,23 @@ def shared_corpus() -> Path:
     if not (SHARED_CORPUS / "jsonl").is_dir():
         pytest.skip(f"real corpus not found at {SHARED_CORPUS}")
     return SHARED_CORPUS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_listening(port: int, proc: subprocess.Popen[bytes], seconds: float = 30) -> bool:
+    """Whether a server process accepts connections on port within `seconds` (False as soon
+    as it exits)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 from indexer.parse import read_inputs
 from indexer.store import Archive
 
-from .conftest import DATA, ROOT, make_settings
+from .conftest import DATA, ROOT, free_port, make_settings, wait_listening
 
 pytestmark = pytest.mark.browser
 
@@ -32,19 +30,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`newsarchive serve` (waitress) on the sample corpus plus an article carrying payloads."""
     index = tmp_path_factory.mktemp("browser") / "index"
     shutil.copytree(sample_index, index)
     Archive(make_settings(index)).add(read_inputs([DATA / "hostile" / "script-injection.html"]))
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
     log_path = index.parent / "server.log"
     log = log_path.open("wb")
@@ -65,18 +57,11 @@ def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                out = log_path.read_text(encoding="utf-8", errors="replace")
-                raise RuntimeError(f"server did not start: {out}") from None
-            time.sleep(0.1)
+    if not wait_listening(port, proc):
+        proc.kill()
+        log.close()
+        out = log_path.read_text(encoding="utf-8", errors="replace")
+        raise RuntimeError(f"server did not start: {out}")
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)

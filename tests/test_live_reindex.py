@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLE_CORPUS
+from .conftest import SAMPLE_CORPUS, free_port, wait_listening
 from .test_admin import write_config
 
 pytestmark = pytest.mark.slow
@@ -30,12 +29,6 @@ Quokka census finds record numbers on Rottnest
 
 Volunteers counting quokkas on the island found the highest numbers in a decade.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, dict[str, object], float]:
@@ -64,14 +57,7 @@ def test_reindex_under_load(tmp_path: Path) -> None:
                               stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/api/search?"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.1)
+        assert wait_listening(port, server), "server did not start"
         failures: list[tuple[str, int]] = []
         latencies: list[tuple[float, float]] = []  # (started, seconds)
         stop = threading.Event()
