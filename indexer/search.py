@@ -20,9 +20,9 @@ from whoosh.qparser import (
     OrGroup,
     PlusMinusPlugin,
 )
-from whoosh.sorting import Count, FieldFacet
 
 from .article import format_date
+from .collect import ColumnRange, Tally, top_stories
 from .config import Settings
 from .dedupe import group_size
 from .errors import NotFoundError, QueryError
@@ -35,13 +35,8 @@ from .store import Archive
 SORTS = ("relevance", "newest", "oldest")
 LANGS = {"en", "zh", "zh-hans", "zh-hant"}
 #: Copies and near-copies of a story share this column: a results page shows one of them.
-STORY = FieldFacet("group")
 #: Facets counted for every results page: name -> the sortable column it counts.
-FACETS = {
-    "source": FieldFacet("source_name"),
-    "lang": FieldFacet("langtag"),
-    "year": FieldFacet("year"),
-}
+FACETS = {"source": "source_name", "lang": "langtag", "year": "year"}
 _DATE_RANGE = re.compile(r"(?<!\S)(?:date|published):(\S*?)\.\.(\S*)")
 _WILDCARD = re.compile(r"[*?]")
 # lang:en, lang:zh-hant: a filter like a date range, whatever the default operator.
@@ -275,36 +270,44 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
                 q, labels = expansion.query, expansion.labels
     # Ranking bonuses only order the matches: counts, facets and highlights use q.
     ranked = rank_query(q) if q is not None and request.sort == "relevance" else q
-    if q is not None and filters:
-        q, ranked = wq.And([q, *filters]), wq.And([ranked, *filters])
-    elif q is None:
+    # A date range narrows the matches of words, checked article by article; alone, it is
+    # the query.
+    ranges: list[ColumnRange] = []
+    if q is not None:
+        kept = []
+        for f in filters:
+            as_range = ColumnRange.from_query(f, searcher.schema)
+            if as_range is None:
+                kept.append(f)
+            else:
+                ranges.append(as_range)
+        if kept:
+            q, ranked = wq.And([q, *kept]), wq.And([ranked, *kept])
+    else:
         q = ranked = wq.And(filters)
-    sortedby = None
-    if request.sort != "relevance":
-        sortedby = "published"
     # Total and facet counts depend only on the query and the index: counted once per
     # index commit, they make the next page and the same search again much cheaper.
-    key = (archive.searcher_generation(searcher), repr(q))
+    key = (archive.searcher_generation(searcher), repr(q), repr(ranges))
     known = _summaries.get(key)
-    collector = searcher.collector(
-        limit=request.offset + request.limit,
-        sortedby=sortedby,
-        reverse=request.sort == "newest",
-        groupedby=FACETS if known is None else None,
-        maptype=Count,
-        collapse=STORY,
+    tally = Tally(FACETS) if known is None else None
+    found = top_stories(
+        searcher, ranked, request.offset + request.limit,
+        searcher.context(weighting=WEIGHTING), ranges,
+        by_column=None if request.sort == "relevance" else "published",
+        newest=request.sort == "newest", tally=tally,
     )
-    searcher.search_with_collector(ranked, collector, context=searcher.context(weighting=WEIGHTING))
-    results = collector.results()
-    if known is None:
-        known = (len(results), {name: _facet_counts(name, results.groups(name)) for name in FACETS})
+    if tally is not None:
+        known = (tally.total, {
+            name: _facet_counts(name, searcher.schema[column], tally.counts[name])
+            for name, column in FACETS.items()
+        })
         _summaries.put(key, known)
     page.total = known[0]
     if request.facets:
         page.facets = known[1]
     targets = query_targets(q, reader)
-    for hit in results[request.offset : request.offset + request.limit]:
-        page.hits.append(_hit(searcher, hit, targets, settings, labels, literal))
+    for hit in found[request.offset : request.offset + request.limit]:
+        page.hits.append(_hit(searcher, hit.docnum, hit.score, targets, settings, labels, literal))
     if page.total < MIN_HITS_BEFORE_SUGGESTING and request.q.strip():
         page.suggestions = suggest(searcher, request, settings, table)
     page.took_ms = (time.perf_counter() - started) * 1000
@@ -337,8 +340,8 @@ class _LRU:
 _summaries = _LRU(1024)  # (index generation, query) -> (total, facets)
 
 
-def _facet_counts(name: str, groups: dict[Any, int]) -> list[tuple[str, int]]:
-    counts = [(str(v), n) for v, n in groups.items() if v not in (None, "")]
+def _facet_counts(name: str, field: Any, counted: dict[Any, int]) -> list[tuple[str, int]]:
+    counts = [(field.from_column_value(v), n) for v, n in counted.items() if v]
     if name == "year":
         return sorted(counts, reverse=True)
     return sorted(counts, key=lambda vc: (-vc[1], vc[0]))
@@ -738,7 +741,8 @@ MLT_TERMS = 20
 
 def _hit(
     searcher: Any,
-    hit: Any,
+    docnum: int,
+    score: float | None,
     targets: Targets,
     settings: Settings,
     labels: dict[str, str] | None = None,
@@ -746,11 +750,11 @@ def _hit(
 ) -> Hit:
     """A Whoosh hit as the reader sees it: metadata, marked title and snippet, and why."""
     reader = searcher.reader()
-    stored = hit.fields()
+    stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
     published = stored.get("published")
-    body_marks = spans(reader, hit.docnum, "body", targets)
-    title_marks = spans(reader, hit.docnum, "title", targets)
+    body_marks = spans(reader, docnum, "body", targets)
+    title_marks = spans(reader, docnum, "title", targets)
     return Hit(
         id=stored["id"],
         title=title,
@@ -759,7 +763,7 @@ def _hit(
         author=stored.get("author"),
         published=format_date(published) if isinstance(published, datetime) else None,
         lang=stored.get("lang", ""),
-        score=float(hit.score or 0.0),
+        score=float(score or 0.0),
         snippet=snippet(body, body_marks, settings.snippet_chars),
         title_marked=mark(title, title_marks),
         explanation=(
@@ -796,6 +800,6 @@ def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> Result
     reader = searcher.reader()
     targets = query_targets(q, reader)
     for hit in results:
-        page.hits.append(_hit(searcher, hit, targets, settings))
+        page.hits.append(_hit(searcher, hit.docnum, hit.score, targets, settings))
     page.took_ms = (time.perf_counter() - started) * 1000
     return page

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.sorting import Count
-
+from .columns import values
 from .search import FACETS
 from .store import Archive
 
@@ -46,13 +45,20 @@ def archive_stats(archive: Archive) -> ArchiveStats:
         cached = _cache.get(key)
     if cached is not None:
         return cached
-    results = searcher.search(wq.Every(), limit=1, groupedby=FACETS, maptype=Count)
+    counted: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
+    for leaf, _ in searcher.reader().leaf_readers():
+        deleted = set(leaf.deleted_docs()) if leaf.has_deletions() else ()
+        for name, column in FACETS.items():
+            held = values(leaf, column)
+            counted[name].update(held[d] for d in range(len(held)) if d not in deleted)
     meta = archive.meta(directory)
     stats = ArchiveStats(
         total=searcher.doc_count(),
         created=meta.get("created"),
         schema_version=meta.get("schema_version"),
-        counts={name: _counts(name, results.groups(name)) for name in FACETS},
+        counts={
+            name: _counts(name, searcher.schema[FACETS[name]], counted[name]) for name in FACETS
+        },
     )
     with _lock:
         _cache.clear()  # only the live generation is worth keeping
@@ -60,9 +66,9 @@ def archive_stats(archive: Archive) -> ArchiveStats:
     return stats
 
 
-def _counts(name: str, groups: dict[Any, int]) -> list[tuple[str, int]]:
+def _counts(name: str, field: Any, counted: Counter[Any]) -> list[tuple[str, int]]:
     """Years in order, other facets most frequent first."""
-    counts = [(str(v), n) for v, n in groups.items() if v not in (None, "")]
+    counts = [(field.from_column_value(v), n) for v, n in counted.items() if v]
     if name == "year":
         return sorted(counts)
     return sorted(counts, key=lambda vc: (-vc[1], vc[0]))

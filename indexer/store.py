@@ -30,6 +30,7 @@ from whoosh.searching import Searcher
 
 from . import __version__
 from .article import Article, ItemError
+from .columns import hold_lengths
 from .config import Settings
 from .dedupe import Grouper, fingerprint
 from .errors import IndexLockedError, IndexMissingError, NotFoundError, OutdatedIndexError
@@ -190,6 +191,7 @@ class Archive:
             # gained deletions since, so deleted and replaced articles would still show.
         self._drop_cached()
         searcher = self.open_index(directory).searcher()
+        hold_lengths(searcher.reader())
         self._open.add(searcher)
         local.searcher, local.directory = searcher, directory
         return searcher

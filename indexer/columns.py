@@ -1,0 +1,114 @@
+"""Per-article columns held in memory, read once per index segment.
+
+Scoring reads the field lengths of every article it scores, and a results page reads the
+story group, source, language, year and date of every article it counts. Whoosh reads
+each such value from the segment's file: a seek and a read through three layers of Python
+per value, which was most of the time of a page over a large index. Here each column is
+read in one piece, once per segment, and shared by every thread: segments never change
+after they are written (deletions are kept apart), so a segment's columns stay true for
+as long as it exists.
+
+Lengths are one byte per article (Whoosh's own lossy encoding): they are handed to the
+segment's reader in its own form, a ``bytes`` object indexed by article number. Other
+columns come back as lists of their raw stored values (bytes for text columns, sortable
+integers for dates).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import NumericColumn, VarBytesColumn
+
+#: Columns of this many segments stay in memory (a merged index has a handful).
+CACHED_SEGMENTS_FIELDS = 256
+
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def hold_lengths(reader: Any) -> None:
+    """Give each segment reader under `reader` its text fields' length columns in memory."""
+    for leaf, _ in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        held = getattr(perdoc, "_readers", None)
+        if not isinstance(held, dict):  # another codec: Whoosh reads lengths itself
+            continue
+        for name, field in leaf.schema.items():
+            if not field.scorable:
+                continue
+            lenfield = _lenfield(name)
+            if lenfield in held or not perdoc.has_column(lenfield):
+                continue
+            held[lenfield] = _cached(leaf, lenfield, _lengths, perdoc, lenfield)
+
+
+def values(leaf: Any, fieldname: str) -> list[Any]:
+    """Every article's raw stored value of a sortable column in one segment, by article
+    number (the column's default where an article has none)."""
+    return _cached(leaf, fieldname, _column, leaf, fieldname)
+
+
+def missing_value(leaf: Any, fieldname: str) -> Any:
+    """The raw value a column gives an article that has none."""
+    return leaf.schema[fieldname].column_type.default_value()
+
+
+def _cached(leaf: Any, fieldname: str, load: Callable[..., Any], *args: Any) -> Any:
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    folder = _folder(getattr(leaf, "_storage", None))
+    if segment is None or folder is None:
+        return load(*args)
+    key = (folder, segment.segment_id(), fieldname)
+    with _lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    found = load(*args)
+    with _lock:
+        _cache[key] = found
+        while len(_cache) > CACHED_SEGMENTS_FIELDS:
+            _cache.popitem(last=False)
+    return found
+
+
+def _folder(storage: Any) -> str | None:
+    """The index folder a segment's storage reads (a compound segment overlays its own
+    file on the folder's storage)."""
+    while storage is not None and not hasattr(storage, "folder"):
+        storage = getattr(storage, "b", None)
+    return getattr(storage, "folder", None)
+
+
+def _column(leaf: Any, fieldname: str) -> list[Any]:
+    return _read_all(leaf.column_reader(fieldname, translate=False))
+
+
+def _lengths(perdoc: Any, lenfield: str) -> bytes:
+    column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+    count = len(column)
+    return bytes(_read_all(column)) if count else b""
+
+
+def _read_all(column: Any) -> list[Any]:
+    """All of a column's values, read in one piece where the column's layout is known."""
+    kind = type(column)
+    if kind is VarBytesColumn.Reader and len(column):
+        offsets, lengths = column._offsets, column._lengths
+        data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1])
+        return [data[start : start + size] for start, size in zip(offsets, lengths, strict=True)]
+    if kind is NumericColumn.Reader:
+        stored = array(column._typecode)
+        stored.frombytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
+        if sys.byteorder == "little":  # the column is big-endian
+            stored.byteswap()
+        out = stored.tolist()
+        return out + [column._default] * (len(column) - len(out))
+    return list(column)

@@ -1,0 +1,147 @@
+"""Collecting a results page: the pruned top stories, counts and date ranges agree with
+scoring every match through Whoosh's own collector."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from whoosh import query as wq
+
+from indexer import columns
+from indexer.article import Article
+from indexer.collect import ColumnRange, Tally, top_stories
+from indexer.search import FACETS, WEIGHTING, SearchRequest, parse_query, rank_query, search
+from indexer.store import Archive
+
+from .conftest import make_settings
+
+WORDS = "copper smelter harbour tariff election budget council river school bridge".split()
+FILLER = "the a of on and to in for with by at from".split()
+SOURCES = ["Daily Post", "Evening Star", "Harbour Times"]
+
+
+def _articles(count: int, seed: int = 7) -> list[Article]:
+    """Articles of many lengths holding the words many times over, so that each word has
+    many posting blocks; every seventh repeats an earlier one (a story told twice), and
+    every tenth has no date."""
+    rng = random.Random(seed)
+    out: list[Article] = []
+    for i in range(count):
+        if i % 7 == 6:
+            copy = out[rng.randrange(len(out))]
+            out.append(Article(id=f"a{i}", title=copy.title, body=copy.body,
+                               source=SOURCES[i % 3], published=copy.published))
+            continue
+        words = [rng.choice(WORDS) for _ in range(rng.randint(1, 12))]
+        words += [rng.choice(FILLER) for _ in range(rng.randint(5, 300))]
+        rng.shuffle(words)
+        published = None if i % 10 == 9 else datetime(2000 + i % 21, 1 + i % 12, 1 + i % 28)
+        out.append(Article(id=f"a{i}", title=f"Report {i} {rng.choice(WORDS)}",
+                           body=" ".join(words) + f" serial{i}.", source=SOURCES[i % 3],
+                           published=published))
+    return out
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    # Small batches and no final merge: several segments, so offsets are exercised too.
+    settings = make_settings(tmp_path_factory.mktemp("collect") / "index",
+                             batch_size=700, max_segments=0)
+    archive = Archive(settings)
+    archive.add(_articles(2500))
+    yield archive
+    archive.close()
+
+
+def _reference(searcher: Any, q: wq.Query, k: int) -> list[tuple[float, int]]:
+    """Whoosh scores every match; the best article of each story, best first."""
+    collector = searcher.collector(limit=None)
+    searcher.search_with_collector(q, collector, context=searcher.context(weighting=WEIGHTING))
+    results = collector.results()
+    best: dict[Any, tuple[float, int]] = {}
+    for hit in results:
+        story = searcher.stored_fields(hit.docnum).get("group") or hit.docnum
+        held = best.get(story)
+        if held is None or (hit.score, -hit.docnum) > (held[0], -held[1]):
+            best[story] = (hit.score, hit.docnum)
+    return sorted(best.values(), key=lambda sd: (-sd[0], sd[1]))[:k]
+
+
+@pytest.mark.parametrize("text", ["copper", "copper smelter", "copper OR tariff OR river",
+                                  '"copper smelter"', "budget -school", "report"])
+def test_top_stories_match_scoring_every_article(archive: Archive, text: str) -> None:
+    searcher = archive.searcher()
+    assert len(searcher.reader().leaf_readers()) > 1
+    q, _ = parse_query(text, searcher.schema, archive.settings)
+    ranked = rank_query(q)
+    for k in (1, 10, 55):
+        expected = _reference(searcher, ranked, k)
+        assert expected, text
+        for tally in (None, Tally(FACETS)):
+            got = top_stories(searcher, ranked, k, searcher.context(weighting=WEIGHTING), tally=tally)
+            assert [f.docnum for f in got] == [d for _, d in expected], (text, k, tally)
+            assert [f.score for f in got] == pytest.approx([s for s, _ in expected])
+
+
+def test_tally_counts_each_story_once(archive: Archive) -> None:
+    searcher = archive.searcher()
+    q, _ = parse_query("copper", searcher.schema, archive.settings)
+    tally = Tally(FACETS)
+    top_stories(searcher, q, 10, searcher.context(weighting=WEIGHTING), tally=tally)
+    stories: dict[Any, int] = {}
+    for docnum in searcher.docs_for_query(q):
+        stories.setdefault(searcher.stored_fields(docnum).get("group") or docnum, docnum)
+    assert tally.total == len(stories) < len(list(searcher.docs_for_query(q)))
+    by_source = Counter(searcher.stored_fields(d)["source"] for d in stories.values())
+    assert {k.decode(): n for k, n in tally.counts["source"].items()} == dict(by_source)
+
+
+@pytest.mark.parametrize(("low", "high"), [
+    ("2005-01-01", "2010-12-31"), (None, "2003-06-30"), ("2018-01-01", None), (None, None)
+])
+def test_date_range_keeps_only_dated_articles_in_range(
+    archive: Archive, low: str | None, high: str | None
+) -> None:
+    searcher = archive.searcher()
+    start = datetime.fromisoformat(low) if low else None
+    end = datetime.fromisoformat(high).replace(hour=23, minute=59, second=59) if high else None
+    q = wq.Term("body", "copper")
+    within = ColumnRange.from_query(wq.DateRange("published", start, end), searcher.schema)
+    assert within is not None
+    got = top_stories(searcher, q, 5000, searcher.context(weighting=WEIGHTING), [within])
+    dates = [searcher.stored_fields(f.docnum).get("published") for f in got]
+    assert got and all(d is not None for d in dates)
+    assert all((start is None or d >= start) and (end is None or d <= end) for d in dates)
+    # The same stories as Whoosh's range query, whose matches it lists up front.
+    whole = wq.And([q, wq.DateRange("published", start, end)]) if (start or end) else q
+    expected = _reference(searcher, whole, 5000)
+    if start or end:
+        assert [f.docnum for f in got] == [d for _, d in expected]
+    else:  # open at both ends: every dated article
+        assert len(got) < len(expected)
+
+
+def test_sorted_by_date_newest_first_undated_last(archive: Archive) -> None:
+    newest = search(archive, SearchRequest(q="copper", sort="newest", limit=100))
+    oldest = search(archive, SearchRequest(q="copper", sort="oldest", limit=100))
+    for page, reverse in ((newest, True), (oldest, False)):
+        dates = [h.published for h in page.hits]
+        assert all(dates), "articles with a date come first"
+        assert dates == sorted(dates, reverse=reverse)
+    assert newest.total == oldest.total > 100
+
+
+def test_lengths_and_columns_are_read_once_per_segment(archive: Archive) -> None:
+    searcher = archive.searcher()
+    for leaf, _ in searcher.reader().leaf_readers():
+        for name in ("group", "source_name", "published"):
+            held = columns.values(leaf, name)
+            assert held == list(leaf.column_reader(name, translate=False))
+            assert columns.values(leaf, name) is held
+        lengths = leaf._perdoc._readers["_body_len"]
+        assert isinstance(lengths, bytes) and len(lengths) == leaf.doc_count_all()
