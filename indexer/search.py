@@ -482,7 +482,8 @@ def _few_hold_every_word(searcher: Any, q: wq.Query) -> bool:
     words = _regroup(list((q.a if isinstance(q, wq.AndNot) else q).children()))
     if len(words) < 2:
         return False
-    return len(searcher.search(wq.And(words), limit=1)) < MIN_HITS_BEFORE_SUGGESTING
+    held = islice(searcher.docs_for_query(wq.And(words)), MIN_HITS_BEFORE_SUGGESTING)
+    return sum(1 for _ in held) < MIN_HITS_BEFORE_SUGGESTING
 
 
 def _word(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
