@@ -103,7 +103,12 @@ def _read_all(column: Any) -> list[Any]:
     if kind is VarBytesColumn.Reader and len(column):
         offsets, lengths = column._offsets, column._lengths
         data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1])
-        return [data[start : start + size] for start, size in zip(offsets, lengths, strict=True)]
+        # Equal values (a source, a language, a year) share one object.
+        shared: dict[bytes, bytes] = {}
+        return [
+            shared.setdefault(value, value)
+            for value in (data[start : start + size] for start, size in zip(offsets, lengths, strict=True))
+        ]
     if kind is NumericColumn.Reader:
         stored = array(column._typecode)
         stored.frombytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
