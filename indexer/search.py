@@ -22,7 +22,7 @@ from whoosh.qparser import (
 )
 
 from .article import format_date
-from .collect import ColumnRange, Tally, top_stories
+from .collect import ColumnRange, Found, Tally, top_stories
 from .config import Settings
 from .dedupe import group_size
 from .errors import NotFoundError, QueryError
@@ -285,26 +285,35 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
             q, ranked = wq.And([q, *kept]), wq.And([ranked, *kept])
     else:
         q = ranked = wq.And(filters)
-    # Total and facet counts depend only on the query and the index: counted once per
-    # index commit, they make the next page and the same search again much cheaper.
-    key = (archive.searcher_generation(searcher), repr(q), repr(ranges))
-    known = _summaries.get(key)
-    tally = Tally(FACETS) if known is None else None
-    found = top_stories(
-        searcher, ranked, request.offset + request.limit,
-        searcher.context(weighting=WEIGHTING), ranges,
-        by_column=None if request.sort == "relevance" else "published",
-        newest=request.sort == "newest", tally=tally,
-    )
-    if tally is not None:
-        known = (tally.total, {
-            name: _facet_counts(name, searcher.schema[column], tally.counts[name])
-            for name, column in FACETS.items()
-        })
+    # What a search finds depends only on the query and the index: counted and ranked
+    # once per index commit, the next page and the same search again skip both, as long
+    # as the best stories kept reach deep enough.
+    key = (archive.searcher_generation(searcher), repr(q), repr(ranked), repr(ranges),
+           request.sort)
+    known: _Found | None = _summaries.get(key)
+    wanted = request.offset + request.limit
+    if known is None or (len(known.best) < wanted and known.best_depth < known.total):
+        tally = Tally(FACETS) if known is None else None
+        depth = max(wanted, KEPT_PER_SEARCH)
+        best = top_stories(
+            searcher, ranked, depth, searcher.context(weighting=WEIGHTING), ranges,
+            by_column=None if request.sort == "relevance" else "published",
+            newest=request.sort == "newest", tally=tally,
+        )
+        if known is None:
+            assert tally is not None
+            facets = {
+                name: _facet_counts(name, searcher.schema[column], tally.counts[name])
+                for name, column in FACETS.items()
+            }
+            known = _Found(tally.total, facets, best, depth)
+        else:
+            known = _Found(known.total, known.facets, best, depth)
         _summaries.put(key, known)
-    page.total = known[0]
+    page.total = known.total
     if request.facets:
-        page.facets = known[1]
+        page.facets = known.facets
+    found = known.best
     targets = query_targets(q, reader)
     for hit in found[request.offset : request.offset + request.limit]:
         page.hits.append(_hit(searcher, hit.docnum, hit.score, targets, settings, labels, literal))
@@ -337,7 +346,20 @@ class _LRU:
                 self.items.popitem(last=False)
 
 
-_summaries = _LRU(1024)  # (index generation, query) -> (total, facets)
+@dataclass(frozen=True)
+class _Found:
+    """What one search found in one index commit: its story count and facet counts, and
+    its best stories to a depth (all of them when it reaches `total`)."""
+
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    best: list[Found]
+    best_depth: int
+
+
+#: Stories a search keeps ranked for the pages after the first (10 pages of 10).
+KEPT_PER_SEARCH = 100
+_summaries = _LRU(1024)  # (index generation, query, sort) -> _Found
 
 
 def _facet_counts(name: str, field: Any, counted: dict[Any, int]) -> list[tuple[str, int]]:

@@ -15,6 +15,7 @@ from whoosh import query as wq
 from indexer import columns
 from indexer.article import Article
 from indexer.collect import ColumnRange, Tally, top_stories
+from indexer.config import Settings
 from indexer.search import FACETS, WEIGHTING, SearchRequest, parse_query, rank_query, search
 from indexer.store import Archive
 
@@ -145,3 +146,32 @@ def test_lengths_and_columns_are_read_once_per_segment(archive: Archive) -> None
             assert columns.values(leaf, name) is held
         lengths = leaf._perdoc._readers["_body_len"]
         assert isinstance(lengths, bytes) and len(lengths) == leaf.doc_count_all()
+
+
+def test_pages_from_a_kept_search_equal_pages_counted_afresh(archive: Archive) -> None:
+    from indexer import search as search_module
+
+    def page(offset: int, fresh: bool) -> tuple[int, list[str]]:
+        if fresh:
+            search_module._summaries.items.clear()
+        found = search(archive, SearchRequest(q="copper OR river", offset=offset, limit=40))
+        return found.total, [h.id for h in found.hits]
+
+    search_module._summaries.items.clear()
+    kept = [page(offset, fresh=False) for offset in (0, 40, 80, 120, 160, 40)]
+    fresh = [page(offset, fresh=True) for offset in (0, 40, 80, 120, 160, 40)]
+    assert kept == fresh
+    assert kept[0][0] > 200 and all(len(ids) == 40 for _, ids in kept)
+    assert len({i for _, ids in kept for i in ids}) == 200
+
+
+def test_a_commit_makes_a_kept_search_count_again(settings: Settings) -> None:
+    archive = Archive(settings)
+    try:
+        archive.add([Article(id="z1", title="Zinc prices", body="Zinc rose on Monday.")])
+        assert search(archive, SearchRequest(q="zinc")).total == 1
+        archive.add([Article(id="z2", title="Zinc mine", body="A zinc mine opened.")])
+        page = search(archive, SearchRequest(q="zinc"))
+        assert page.total == 2 and {h.id for h in page.hits} == {"z1", "z2"}
+    finally:
+        archive.close()
