@@ -3,8 +3,9 @@
 A results page is everything `newsarchive search` and the web page do for one request:
 parse and expand the query, search, count facets, and build the top 10 with highlighted
 snippets, explanations and (for few hits) suggestions. ``newsarchive`` is measured cold
-(totals and facets counted afresh for every query) and warm (counted once per index
-commit and query, as for the next page or a popular search). The naive build's page is
+(every query counted and ranked afresh) and warm (the same search again in the same
+index commit, as for a popular search: totals, facets and the best stories are kept per
+commit, and only the page's hits are built). The naive build's page is
 Whoosh + jieba's ``ChineseAnalyzer``: the default query parser on the body, top 10,
 with Whoosh's highlighter re-analysing each stored body.
 
@@ -65,8 +66,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 class Ours:
-    """newsarchive's results page. Cold: the per-commit cache of totals and facets is
-    emptied before each query, as for a query nobody asked since the last commit."""
+    """newsarchive's results page. Cold: the per-commit store of what each search found
+    is emptied before each query, as for a query nobody asked since the last commit."""
 
     def __init__(self, index: Path, cold: bool) -> None:
         self.cold = cold
