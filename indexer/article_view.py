@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from .article import format_date
 from .errors import NotFoundError, QueryError
 from .highlight import Snippet, Span, Targets, mark, query_targets, spans
 from .names import name_table
+from .schema import stored_metadata
 from .search import expand_query, parse_query
 from .store import Archive
 
@@ -130,15 +129,9 @@ def article_page(
     if targets is not None:
         body_spans = spans(reader, docnum, "body", targets)
         title_spans = spans(reader, docnum, "title", targets)
-    published = stored.get("published")
     return ArticleView(
-        id=stored["id"],
+        **stored_metadata(stored),
         title=title,
-        url=stored.get("url"),
-        source=stored.get("source"),
-        author=stored.get("author"),
-        published=format_date(published) if isinstance(published, datetime) else None,
-        lang=stored.get("lang", ""),
         query=q,
         title_marked=mark(title, title_spans),
         paragraphs=paragraphs(body, body_spans),
@@ -194,14 +187,14 @@ def more_like_this(archive: Archive, docnum: int, top: int = MORE_LIKE_THIS) -> 
     out = []
     for hit in searcher.more_like(docnum, "body", top=top):
         fields = hit.fields()
-        published = fields.get("published")
+        shown = stored_metadata(fields)
         out.append(
             Related(
-                id=fields["id"],
+                id=shown["id"],
                 title=fields.get("title", ""),
-                published=format_date(published) if isinstance(published, datetime) else None,
-                source=fields.get("source"),
-                lang=fields.get("lang", ""),
+                published=shown["published"],
+                source=shown["source"],
+                lang=shown["lang"],
             )
         )
     return out

@@ -7,12 +7,13 @@ version is refused with a message that names `newsarchive reindex`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import bilingual_analyzer
-from .article import Article
+from .article import Article, format_date
 
 SCHEMA_VERSION = 2
 
@@ -71,3 +72,17 @@ def to_document(article: Article) -> dict[str, Any]:
         doc["published"] = article.published
         doc["year"] = str(article.published.year)
     return doc
+
+
+def stored_metadata(stored: dict[str, Any]) -> dict[str, Any]:
+    """What a hit, an article page and a related article show of a document's stored
+    fields besides its text: id, url, source, author, date (ISO) and language tag."""
+    published = stored.get("published")
+    return {
+        "id": stored["id"],
+        "url": stored.get("url"),
+        "source": stored.get("source"),
+        "author": stored.get("author"),
+        "published": format_date(published) if isinstance(published, datetime) else None,
+        "lang": stored.get("lang", ""),
+    }

@@ -21,7 +21,6 @@ from whoosh.qparser import (
     PlusMinusPlugin,
 )
 
-from .article import format_date
 from .collect import ColumnRange, Found, Tally, top_stories
 from .config import Settings
 from .dedupe import group_size
@@ -29,7 +28,7 @@ from .errors import NotFoundError, QueryError
 from .fold import HAN, has_han
 from .highlight import Snippet, Span, Targets, mark, query_targets, snippet, spans
 from .names import NameTable, english_key, name_table
-from .schema import SEARCH_FIELDS
+from .schema import SEARCH_FIELDS, stored_metadata
 from .store import Archive
 
 SORTS = ("relevance", "newest", "oldest")
@@ -775,17 +774,11 @@ def _hit(
     reader = searcher.reader()
     stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
-    published = stored.get("published")
     body_marks = spans(reader, docnum, "body", targets)
     title_marks = spans(reader, docnum, "title", targets)
     return Hit(
-        id=stored["id"],
+        **stored_metadata(stored),
         title=title,
-        url=stored.get("url"),
-        source=stored.get("source"),
-        author=stored.get("author"),
-        published=format_date(published) if isinstance(published, datetime) else None,
-        lang=stored.get("lang", ""),
         score=float(score or 0.0),
         snippet=snippet(body, body_marks, settings.snippet_chars),
         title_marked=mark(title, title_marks),
