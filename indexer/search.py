@@ -287,7 +287,8 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     # What a search finds depends only on the query and the index: counted and ranked
     # once per index commit, the next page and the same search again skip both, as long
     # as the best stories kept reach deep enough.
-    key = (archive.searcher_generation(searcher), repr(q), repr(ranges), request.sort)
+    key = (archive.searcher_generation(searcher), repr(q), repr(ranked), repr(ranges),
+           request.sort)
     known: _Found | None = _summaries.get(key)
     wanted = request.offset + request.limit
     if known is None or (len(known.best) < wanted and known.best_depth < known.total):
