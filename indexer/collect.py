@@ -26,9 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 
-from .columns import missing_value, values
+from .columns import codes, missing_value, numbers, values
+from .vectorized import Matches, score_all
 
 STORY_COLUMN = "group"
 
@@ -65,6 +67,16 @@ class ColumnRange:
             )
 
         return accept
+
+    def keep(self, leaf: Any, ids: np.ndarray) -> np.ndarray:
+        """Which of these articles (numbers in one segment) the range holds."""
+        column = numbers(leaf, self.field)[ids]
+        held = column != missing_value(leaf, self.field)
+        if self.low is not None:
+            held &= column >= self.low
+        if self.high is not None:
+            held &= column <= self.high
+        return held  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,30 @@ class Tally:
 
         return count
 
+    def count_all(self, leaf: Any, offset: int, ids: np.ndarray) -> None:
+        """Counts these articles of a segment (numbers, ascending), as `counter` would one
+        by one."""
+        stories = codes(leaf, STORY_COLUMN)
+        story = stories.codes[ids]
+        alone = stories.empty[story]  # in no group: a story of its own
+        grouped, grouped_story = ids[~alone], story[~alone]
+        found, first = np.unique(grouped_story, return_index=True)
+        seen, new = self.seen, []
+        for code, docnum in zip(found.tolist(), grouped[first].tolist(), strict=True):
+            value = stories.distinct[code]
+            if value not in seen:
+                seen.add(value)
+                new.append(docnum)
+        singles = ids[alone]
+        seen.update((singles + offset).tolist())
+        counted = np.concatenate([np.array(new, dtype=np.int64), singles])
+        for name, column in self.facets.items():
+            facet = codes(leaf, column)
+            tally = np.bincount(facet.codes[counted], minlength=len(facet.distinct))
+            counter = self.counts[name]
+            for code in np.flatnonzero(tally).tolist():
+                counter[facet.distinct[code]] += int(tally[code])
+
 
 def top_stories(
     searcher: Any, q: wq.Query, k: int, context: Any, ranges: Sequence[ColumnRange] = (),
@@ -121,7 +157,11 @@ def top_stories(
         accepts = [r.test(leaf) for r in ranges]
         count = tally.counter(leaf, offset) if tally is not None else None
         if by_column is None:
-            _by_score(q.matcher(sub, context), stories, accepts, offset, best, count)
+            found = score_all(q.matcher(sub, context), leaf)
+            if found is None:  # a query the arrays cannot score exactly: Whoosh's way
+                _by_score(q.matcher(sub, context), stories, accepts, offset, best, count)
+            else:
+                _take(found, leaf, offset, ranges, best, tally)
             continue
         column, missing = values(leaf, by_column), missing_value(leaf, by_column)
         matcher = q.matcher(sub, sub.boolean_context()).replace()
@@ -152,6 +192,28 @@ def _by_score(
                 count(docnum)
             best.offer(matcher.score(), offset + docnum, stories[docnum])
         matcher.next()
+
+
+def _take(
+    found: Matches, leaf: Any, offset: int, ranges: Sequence[ColumnRange], best: _Best,
+    tally: Tally | None,
+) -> None:
+    """Count every match of a segment, and offer its best `k` stories to `best`."""
+    ids, scores = found.ids, found.scores
+    for within in ranges:
+        held = within.keep(leaf, ids)
+        ids, scores = ids[held], scores[held]
+    if tally is not None:
+        tally.count_all(leaf, offset, ids)
+    stories = codes(leaf, STORY_COLUMN)
+    story = stories.codes[ids]
+    # One key per story: its group's code, or (in no group) the article's own.
+    key = np.where(stories.empty[story], -1 - ids, story)
+    order = np.lexsort((ids, -scores))  # best first; of equal scores, the earlier
+    _, first = np.unique(key[order], return_index=True)
+    first.sort()
+    for at in order[first[: best.k]].tolist():
+        best.offer(float(scores[at]), offset + int(ids[at]), stories.distinct[story[at]])
 
 
 class _Best:

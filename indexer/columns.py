@@ -21,8 +21,10 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import NumericColumn, VarBytesColumn
 
@@ -53,6 +55,34 @@ def values(leaf: Any, fieldname: str) -> list[Any]:
     """Every article's raw stored value of a sortable column in one segment, by article
     number (the column's default where an article has none)."""
     return _cached(leaf, fieldname, _column, leaf, fieldname)
+
+
+def lengths(leaf: Any, fieldname: str) -> bytes | None:
+    """Every article's length byte of a text field in one segment (None: no such column)."""
+    perdoc: Any = getattr(leaf, "_perdoc", None)
+    lenfield = _lenfield(fieldname)
+    if perdoc is None or not perdoc.has_column(lenfield):
+        return None
+    return _cached(leaf, lenfield, _lengths, perdoc, lenfield)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A column as small integers: article number → index into `distinct`, its values."""
+
+    codes: np.ndarray
+    distinct: list[Any]
+    empty: np.ndarray  # by code: the value is empty (b"", 0, None)
+
+
+def codes(leaf: Any, fieldname: str) -> Codes:
+    """A sortable column of one segment as :class:`Codes` (for counting with arrays)."""
+    return _cached(leaf, f"{fieldname}\x00codes", _codes, leaf, fieldname)  # type: ignore[no-any-return]
+
+
+def numbers(leaf: Any, fieldname: str) -> np.ndarray:
+    """A numeric column of one segment as an array (its raw sortable values)."""
+    return _cached(leaf, f"{fieldname}\x00numbers", _numbers, leaf, fieldname)  # type: ignore[no-any-return]
 
 
 def missing_value(leaf: Any, fieldname: str) -> Any:
@@ -89,6 +119,22 @@ def _folder(storage: Any) -> str | None:
 
 def _column(leaf: Any, fieldname: str) -> list[Any]:
     return _read_all(leaf.column_reader(fieldname, translate=False))
+
+
+def _codes(leaf: Any, fieldname: str) -> Codes:
+    index: dict[Any, int] = {}
+    numbered = [index.setdefault(value, len(index)) for value in values(leaf, fieldname)]
+    distinct = list(index)
+    empty = np.array([not value for value in distinct], dtype=bool)
+    return Codes(np.array(numbered, dtype=np.int64), distinct, empty)
+
+
+def _numbers(leaf: Any, fieldname: str) -> np.ndarray:
+    column = leaf.schema[fieldname].column_type
+    dtype = {"Q": np.uint64, "q": np.int64, "I": np.uint32, "i": np.int32}.get(
+        getattr(column, "_typecode", ""), None
+    )
+    return np.array(values(leaf, fieldname), dtype=dtype)
 
 
 def _lengths(perdoc: Any, lenfield: str) -> bytes:

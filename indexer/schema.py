@@ -1,8 +1,12 @@
 """The index schema: a persisted artefact, versioned.
 
-Whoosh pickles this schema, analyzers included, into the index. Bump SCHEMA_VERSION
-whenever a field or what the analyzer produces changes: an index built with another
-version is refused with a message that names `newsarchive reindex`.
+Whoosh pickles this schema, analyzers and formats included, into the index. Bump
+SCHEMA_VERSION whenever a field, its format, the codec or what the analyzer produces
+changes: an index built with another version is refused with a message that names
+`newsarchive reindex`.
+
+Version 3: posting values as packed integers (:mod:`indexer.formats`), in posting blocks
+that keep them apart from article numbers (:mod:`indexer.codec`).
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Characters
 
 from .analysis import bilingual_analyzer
 from .article import Article, format_date
+from .formats import PackedCharacters, PackedPositions
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Text fields a free query searches, with their weight relative to the body (see
 #: indexer.search.FIELD_BOOSTS for why the title weighs as much as the body).
@@ -30,10 +36,10 @@ def build_schema(segmenter: str = "jieba") -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         # Positions and character offsets: phrase queries, and highlights without re-analysis.
-        title=TEXT(chars=True, **text),
-        body=TEXT(chars=True, **text),
-        author=TEXT(**text),
-        source=TEXT(**text),
+        title=_packed(TEXT(chars=True, **text)),
+        body=_packed(TEXT(chars=True, **text)),
+        author=_packed(TEXT(**text)),
+        source=_packed(TEXT(**text)),
         # Exact values for facets and filters.
         source_name=ID(sortable=True),
         lang=KEYWORD(stored=True, lowercase=True, scorable=False),
@@ -46,6 +52,15 @@ def build_schema(segmenter: str = "jieba") -> Schema:
         group=ID(stored=True, sortable=True),
         exact=ID(stored=True),
     )
+
+
+def _packed(field: TEXT) -> TEXT:
+    """The field with its positions (and offsets) in the packed format."""
+    fmt = field.format
+    assert fmt is not None
+    kind = PackedCharacters if isinstance(fmt, Characters) else PackedPositions
+    field.format = kind(field_boost=fmt.field_boost)
+    return field
 
 
 def to_document(article: Article) -> dict[str, Any]:

@@ -10,8 +10,8 @@ time. Here:
   postings are exactly Whoosh's — and hand the writer a :class:`Posted` value;
 * :class:`LeanWriter` files each posting under its term in a dictionary (no 5-tuples,
   no global sort: only the terms of a batch are sorted once), keeps field lengths in
-  memory, and writes the segment through the codec's own field writer, so the files
-  on disk are ordinary Whoosh segments.
+  memory, and writes the segment through the codec's own field writer: the files on
+  disk are Whoosh W3 segments, with the posting blocks of :mod:`indexer.codec`.
 
 A lean writer commits its batch as a new segment, never merging on the way;
 :func:`merge_all` merges every segment into one the same way: per-document data
@@ -22,32 +22,26 @@ written term by term, instead of one 5-tuple per posting through a sorting pool.
 from __future__ import annotations
 
 import heapq
-import zlib
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
-from pickle import dumps
 from typing import Any, NamedTuple
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import W3FieldWriter, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Characters, Positions
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import length_to_byte
 from whoosh.writing import NO_MERGE, SegmentWriter
 
-try:  # whoosh3 leaves small blocks uncompressed; Whoosh 2.7 compresses every block
-    from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
-except ImportError:  # pragma: no cover - depends on the Whoosh release
-    COMPRESSION_MIN_SIZE = 0
-
+from .codec import PACKED_MAGIC, ArchiveCodec, write_block
+from .formats import PackedCharacters, PackedPositions
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
 #: (compressing tens of thousands of small blocks was a third of the writer's time).
-#: Merging rewrites them with Whoosh's default codec, compressed.
-BATCH_CODEC = W3Codec(compression=0)
+#: Merging rewrites them compressed.
+BATCH_CODEC = ArchiveCodec(compression=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +63,7 @@ def postings(
     here the way its format does, without running the analyzer again.
     """
     fmt = field.format
-    if tokens is None or type(fmt) not in (Positions, Characters) or fmt.field_boost != 1.0:
+    if tokens is None or type(fmt) not in _POSITIONAL or fmt.field_boost != 1.0:
         items = tuple(field.index(value))
     else:
         seen: dict[str, list[tuple[int, int, int]]] = {}
@@ -79,7 +73,7 @@ def postings(
                 seen[term] = [(pos, start, end)]
             else:
                 found.append((pos, start, end))
-        chars = type(fmt) is Characters
+        chars = type(fmt) in (Characters, PackedCharacters)
         encoded = []
         for term, places in seen.items():
             value = fmt.encode(places if chars else [pos for pos, _, _ in places])
@@ -88,6 +82,9 @@ def postings(
         items = tuple(encoded)
     length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
     return Posted(items, length)
+
+
+_POSITIONAL = (Positions, Characters, PackedPositions, PackedCharacters)
 
 
 class _TermPool:
@@ -136,10 +133,13 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
     """
 
     def __init__(self, ix: Any, inline: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", ArchiveCodec())
         super().__init__(ix, **kwargs)
-        if not isinstance(self.fieldwriter, W3FieldWriter):
+        if not isinstance(self.codec, ArchiveCodec) or not isinstance(
+            self.fieldwriter, W3FieldWriter
+        ):
             self.cancel()
-            raise TypeError(f"the lean writer writes Whoosh's W3 codec, not {self.codec!r}")
+            raise TypeError(f"the lean writer writes the archive codec, not {self.codec!r}")
         self.inline = inline
         self.pool.cleanup()
         self.pool = _TermPool()
@@ -322,14 +322,11 @@ def _blocks(reader: Any, info: Any, fmt: Any) -> Any:
 
 
 class _TermWriter:
-    """Writes a term's postings as W3FieldWriter and W3PostingsWriter would.
+    """Writes a term's postings in the term table and the postings file, in packed
+    blocks (:mod:`indexer.codec`) of at most `block` postings.
 
-    The same layout as the codec's own path: blocks of at most `block` postings,
-    pickled, compressed from COMPRESSION_MIN_SIZE bytes up (with a small zlib window:
-    the same stream format, without setting up a 32 KB window for every block of a few
-    hundred bytes). One difference when `inline`: a term found in one document keeps
-    its posting in the term table (a form the codec reads, with a ListMatcher), instead
-    of a block of its own in the postings file.
+    When `inline`, a term found in one document keeps its posting in the term table
+    (Whoosh's own form for it, read with a ListMatcher) instead of a block of its own.
     """
 
     def __init__(self, writer: W3FieldWriter, compression: int, block: int, inline: bool):
@@ -360,49 +357,14 @@ class _TermWriter:
             writer._tindex.add(key, info.to_bytes())
             return
         start = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
+        postfile.write(PACKED_MAGIC)
         count, block = len(ids), self.block
         for first in range(0, count, block):
-            bids = ids[first : first + block]
-            bweights = weights[first : first + block]
-            blens = [n for n in lens[first : first + block] if n]
-            bvalues = [v for v in values[first : first + block] if v]
-            base, deltas = 0, []
-            for docnum in bids:
-                deltas.append(docnum - base)
-                base = docnum
-            w0 = bweights[0]
-            if all(w == 1.0 for w in bweights):
-                mini_w: Any = None
-            elif all(w == w0 for w in bweights):
-                mini_w = w0
-            else:
-                mini_w = tuple(bweights)
-            if fixed is None or fixed < 0:
-                mini_v: Any = tuple(bvalues)
-            elif fixed == 0:
-                mini_v = None
-            else:
-                mini_v = b"".join(bvalues)
-            data = dumps((tuple(deltas), mini_w, mini_v), 2)
-            comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
-            if comp:
-                packer = zlib.compressobj(comp, zlib.DEFLATED, 12, 4)
-                data = packer.compress(data) + packer.flush()
-            head = dumps(
-                (
-                    len(bids),
-                    bids[-1],
-                    max(0, max(bweights)),
-                    comp,
-                    length_to_byte(min(blens) if blens else None),
-                    length_to_byte(max(blens) if blens else 0),
-                ),
-                2,
+            end = first + block
+            write_block(
+                postfile, ids[first:end], weights[first:end],
+                None if fixed == 0 else values[first:end], lens[first:end],
+                self.compression, last=end >= count,
             )
-            size = len(head) + len(data)
-            postfile.write_int(-size if first + block >= count else size)
-            postfile.write(head)
-            postfile.write(data)
         info.set_extent(start, postfile.tell() - start)
         writer._tindex.add(key, info.to_bytes())

@@ -1,0 +1,200 @@
+"""The index codec: Whoosh's W3 segments, with posting blocks that keep values apart.
+
+A W3 posting block is one pickle of (article number deltas, weights, values). Reading
+the article numbers of a block, to score it or to step over it, unpickles every value in
+it too: for a text field storing positions and character offsets that is nine tenths of
+the work, and most of the bytes decompressed. A *packed* block written here has the same
+header (so Whoosh's block skipping works unchanged) and then two parts, each compressed
+on its own:
+
+* article numbers (uint32) and weights (none when all are 1.0, one float64 when all
+  are equal, else float32 each);
+* the values: where each ends (uint32), then the values themselves.
+
+Scoring reads the first part only; highlights and phrase checks read the second part of
+the blocks they need. :class:`ArchiveCodec` reads packed blocks and Whoosh's own alike
+(each term's postings start with a tag naming their layout), so a segment Whoosh writes
+itself (when deleting, for instance) stays readable. The codec is pickled into each
+segment's entry in the index: it must stay at this import path.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+from collections.abc import Sequence
+from pickle import dumps
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
+from whoosh.util.numeric import length_to_byte
+
+from .formats import pack, unpack
+
+try:  # whoosh3 leaves small parts uncompressed; Whoosh 2.7 compresses every block
+    from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
+except ImportError:  # pragma: no cover - depends on the Whoosh release
+    COMPRESSION_MIN_SIZE = 0
+
+#: The tag at the start of a term's postings in packed blocks.
+PACKED_MAGIC = b"NAp1"
+
+# flags, size of part one, size of part two
+_PARTS = struct.Struct("<BII")
+_A_COMPRESSED, _B_COMPRESSED = 1, 2
+_WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = 0, 4, 8
+_WEIGHTS = 12
+_FLOAT64 = struct.Struct("<d")
+_WINDOW = 12  # a small zlib window: blocks are a few KB
+
+
+class ArchiveCodec(W3Codec):  # type: ignore[misc]
+    """W3 segments whose term postings may be packed (read here, written by
+    :func:`write_block`)."""
+
+    def postings_reader(
+        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
+    ) -> Any:
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return PackedLeafMatcher(  # type: ignore[abstract]
+            dbfile, offset, length, format_, term=term, scorer=scorer
+        )
+
+
+class PackedLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
+    """Whoosh's postings matcher, reading packed blocks (or W3 blocks, by their tag)."""
+
+    packed = True
+
+    def _read_header(self) -> None:
+        postfile = self._postfile
+        postfile.seek(self._startoffset)
+        magic = postfile.read(4)
+        if magic == WHOOSH3_HEADER_MAGIC:
+            self.packed = False
+        elif magic != PACKED_MAGIC:
+            raise ValueError(f"unknown postings tag {magic!r} at {self._startoffset}")
+        self._baseoffset = postfile.tell()
+
+    def _read_ids(self) -> None:
+        if not self.packed:
+            super()._read_ids()
+            return
+        self._ids, self._weights = read_numbers(self)
+
+    def _read_weights(self) -> None:
+        if not self.packed:
+            super()._read_weights()
+            return
+        self._ids, self._weights = read_numbers(self)
+
+    def _read_values(self) -> None:
+        if not self.packed:
+            super()._read_values()
+            return
+        if self._fixedsize == 0:  # a format without values
+            self._values = (None,) * self._blocklength
+            return
+        ends, blob = read_values(self)
+        starts = [0, *ends[:-1]]
+        self._values = [blob[s:e] for s, e in zip(starts, ends, strict=True)]
+
+
+def _parts(m: Any) -> tuple[int, int, int]:
+    return _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))  # type: ignore[no-any-return]
+
+
+def read_numbers(m: Any) -> tuple[array[int], array[float]]:
+    """(article numbers, weights) of the packed block a matcher stands on, as arrays."""
+    flags, size_a, _ = _parts(m)
+    data = m._postfile.get(m._dataoffset + _PARTS.size, size_a)
+    if flags & _A_COMPRESSED:
+        data = zlib.decompress(data)
+    count = m._blocklength
+    ids = unpack(data[: 4 * count])
+    kind = flags & _WEIGHTS
+    if kind == _WEIGHTS_ONE:
+        weights: Any = array("d", (1.0,)) * count
+    elif kind == _WEIGHTS_SAME:
+        weights = array("d", _FLOAT64.unpack_from(data, 4 * count)) * count
+    else:
+        weights = _floats(data[4 * count :])
+    return ids, weights
+
+
+def read_values(m: Any) -> tuple[array[int], bytes]:
+    """(where each value ends, all values) of the packed block a matcher stands on."""
+    flags, size_a, size_b = _parts(m)
+    data = m._postfile.get(m._dataoffset + _PARTS.size + size_a, size_b)
+    if flags & _B_COMPRESSED:
+        data = zlib.decompress(data)
+    count = m._blocklength
+    return unpack(data[: 4 * count]), data[4 * count :]
+
+
+def _floats(data: bytes) -> array[float]:
+    out = array("f")
+    out.frombytes(data)
+    if sys.byteorder != "little":  # pragma: no cover - big-endian machines
+        out.byteswap()
+    return out
+
+
+def _squeeze(data: bytes, level: int) -> tuple[bytes, bool]:
+    if not level or len(data) < COMPRESSION_MIN_SIZE:
+        return data, False
+    packer = zlib.compressobj(level, zlib.DEFLATED, _WINDOW, 4)
+    return packer.compress(data) + packer.flush(), True
+
+
+def write_block(
+    postfile: Any, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes] | None,
+    lengths: Sequence[int], compression: int, last: bool,
+) -> None:
+    """One packed block of postings (at most the codec's block size), at the file's end.
+
+    `lengths` are the field lengths of the block's articles (0 for none); `values` None
+    for a format without values.
+    """
+    count = len(ids)
+    first = weights[0]
+    flags = 0
+    part_a = pack(ids)
+    if all(w == 1.0 for w in weights):
+        flags |= _WEIGHTS_ONE
+    elif all(w == first for w in weights):
+        flags |= _WEIGHTS_SAME
+        part_a += _FLOAT64.pack(first)
+    else:
+        flags |= _WEIGHTS_EACH
+        part_a += struct.pack(f"<{count}f", *weights)
+    part_a, squeezed = _squeeze(part_a, compression)
+    flags |= _A_COMPRESSED if squeezed else 0
+    part_b = b""
+    if values is not None:
+        ends, end = [], 0
+        for value in values:
+            end += len(value)
+            ends.append(end)
+        part_b, squeezed = _squeeze(pack(ends) + b"".join(values), compression)
+        flags |= _B_COMPRESSED if squeezed else 0
+    nonzero = [n for n in lengths if n]
+    # The W3 block header, as Whoosh's matcher reads it for skipping.
+    head = dumps(
+        (
+            count, ids[-1], max(0.0, max(weights)), compression,
+            length_to_byte(min(nonzero) if nonzero else None),
+            length_to_byte(max(nonzero) if nonzero else 0),
+        ),
+        2,
+    )
+    size = len(head) + _PARTS.size + len(part_a) + len(part_b)
+    postfile.write_int(-size if last else size)
+    postfile.write(head)
+    postfile.write(_PARTS.pack(flags, len(part_a), len(part_b)))
+    postfile.write(part_a)
+    postfile.write(part_b)

@@ -1,0 +1,169 @@
+"""Scoring with arrays gives every match Whoosh's matchers give, with bit-identical
+scores; packed values and blocks read back as written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index
+from whoosh import query as wq
+from whoosh.writing import NO_MERGE
+
+from indexer import vectorized
+from indexer.codec import ArchiveCodec, PackedLeafMatcher
+from indexer.collect import top_stories
+from indexer.formats import PackedCharacters, PackedPositions
+from indexer.schema import build_schema, to_document
+from indexer.search import WEIGHTING, SearchRequest, parse_query, rank_query, search
+from indexer.store import Archive
+
+from .conftest import make_settings
+from .test_collect import _articles, _reference
+
+QUERIES = [
+    "copper", "copper smelter", "copper OR tariff OR river", '"copper smelter"',
+    '"the copper smelter"', "report", "title:report", "serial17",
+    "serial17 OR serial1700 OR copper", "nothingsuchword", '"river bridge" school',
+    "copper AND (river OR bridge)",
+]
+
+
+def _walk(matcher: Any) -> tuple[list[int], list[float]]:
+    matcher = matcher.replace()
+    ids, scores = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    return ids, scores
+
+
+def _assert_same_as_whoosh(searcher: Any, q: wq.Query) -> int:
+    context = searcher.context(weighting=WEIGHTING)
+    matched = 0
+    for sub, _ in searcher.leaf_searchers():
+        found = vectorized.score_all(q.matcher(sub, context), sub.reader())
+        assert found is not None, q
+        ids, scores = _walk(q.matcher(sub, context))
+        assert found.ids.tolist() == ids, q
+        assert found.scores.tolist() == scores, q  # exactly: the same sums in the same order
+        matched += len(ids)
+    return matched
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    settings = make_settings(tmp_path_factory.mktemp("vectorized") / "index",
+                             batch_size=800, max_segments=0)
+    archive = Archive(settings)
+    archive.add(_articles(2500, seed=11))
+    ix = archive.open_index()
+    with ix.writer() as w:  # deletions: Whoosh filters them out of every matcher
+        for i in range(0, 2500, 9):
+            w.delete_by_term("id", f"a{i}")
+        w.mergetype = NO_MERGE
+    yield archive
+    archive.close()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_arrays_score_every_match_as_whoosh_does(archive: Archive, text: str) -> None:
+    searcher = archive.searcher()
+    assert len(searcher.reader().leaf_readers()) > 1
+    assert searcher.reader().has_deletions()
+    q, _ = parse_query(text, searcher.schema, archive.settings)
+    matched = _assert_same_as_whoosh(searcher, rank_query(q))
+    assert matched or text == "nothingsuchword"
+
+
+def test_queries_built_by_hand(archive: Archive) -> None:
+    searcher = archive.searcher()
+    for q in [
+        wq.Or([wq.Term("body", "copper", boost=2.5), wq.Term("title", "report", boost=0.3)]),
+        wq.AndMaybe(wq.Term("body", "river"), wq.Term("body", "bridge", boost=0.7)),
+        wq.Phrase("body", ["copper", "copper"]),
+        wq.Phrase("body", ["the", "copper", "smelter"], boost=1.7),
+        wq.And([wq.Term("lang", "en"), wq.Term("body", "tariff")], boost=0.5),
+        wq.Term("id", "a5"),
+    ]:
+        _assert_same_as_whoosh(searcher, q)
+
+
+@pytest.mark.parametrize("text", ["budget -school", "copper AND (river OR bridge) -tariff"])
+def test_and_not_excludes_every_article_holding_the_word(archive: Archive, text: str) -> None:
+    # In a small segment Whoosh's "and not" walks an array union on its excluded side
+    # and lets some of its articles through; the arrays exclude them all.
+    searcher = archive.searcher()
+    context = searcher.context(weighting=WEIGHTING)
+    q, _ = parse_query(text, searcher.schema, archive.settings)
+    q = rank_query(q)
+    for sub, _ in searcher.leaf_searchers():
+        matcher = q.matcher(sub, context)
+        assert type(matcher).__name__ == "AndNotMatcher"
+        excluded = set(_walk(matcher.b)[0])
+        wanted, scores = _walk(matcher.a)
+        kept = [(d, s) for d, s in zip(wanted, scores, strict=True) if d not in excluded]
+        found = vectorized.score_all(q.matcher(sub, context), sub.reader())
+        assert found is not None and excluded
+        assert list(zip(found.ids.tolist(), found.scores.tolist(), strict=True)) == kept
+    word = text.rsplit("-", 1)[1]
+    page = search(archive, SearchRequest(q=text, limit=100))
+    assert page.total and all(word not in searcher.stored_fields(
+        searcher.document_number(id=hit.id))["body"].split() for hit in page.hits)
+
+
+def test_a_tree_arrays_cannot_score_is_left_to_whoosh(archive: Archive) -> None:
+    searcher = archive.searcher()
+    context = searcher.context(weighting=WEIGHTING)
+    loose = wq.Phrase("body", ["copper", "smelter"], slop=3)
+    sub = searcher.leaf_searchers()[0][0]
+    assert vectorized.score_all(loose.matcher(sub, context), sub.reader()) is None
+    # ...and the page is still right: the matcher is walked instead.
+    got = top_stories(searcher, loose, 10, context)
+    assert [f.docnum for f in got] == [d for _, d in _reference(searcher, loose, 10)]
+
+
+def test_packed_values_round_trip() -> None:
+    chars = PackedCharacters()
+    value = chars.encode([(0, 0, 5), (7, 40, 46), (90, 600, 602)])
+    assert chars.decode_characters(value) == [(0, 0, 5), (7, 40, 46), (90, 600, 602)]
+    assert chars.decode_positions(value) == [0, 7, 90]
+    assert chars.decode_frequency(value) == 3 and chars.decode_weight(value) == 3.0
+    assert chars.combine([chars.encode([(1, 3, 4)]), chars.encode([(1, 2, 4), (5, 9, 10)])]) == (
+        chars.encode([(1, 2, 4), (5, 9, 10)])
+    )
+    positions = PackedPositions()
+    assert positions.decode_positions(positions.encode([3, 9, 12])) == [3, 9, 12]
+    assert positions.combine([positions.encode([3]), positions.encode([1, 3])]) == (
+        positions.encode([1, 3])
+    )
+
+
+def _whoosh_built(folder: Path) -> Any:
+    """An index of the same schema written by Whoosh's own writer: W3 blocks, read by the
+    archive codec too."""
+    folder.mkdir()
+    ix = index.create_in(str(folder), build_schema("jieba"))
+    with ix.writer(codec=ArchiveCodec()) as w:
+        for article in _articles(600, seed=3):
+            w.add_document(**to_document(article))
+    return ix
+
+
+def test_whoosh_blocks_in_an_archive_segment_score_the_same(tmp_path: Path) -> None:
+    ix = _whoosh_built(tmp_path / "whoosh")
+    schema = ix.schema
+    with ix.searcher() as searcher:
+        matcher = searcher.reader().postings("body", "copper")
+        assert isinstance(matcher, PackedLeafMatcher) and not matcher.packed
+        for text in ('"copper smelter"', "copper OR river", "budget -school"):
+            q = wq.Or([
+                wq.Phrase("body", ["copper", "smelter"]) if text.startswith('"') else
+                wq.Term("body", text.split()[0]),
+                wq.Term("title", "report"),
+            ])
+            _assert_same_as_whoosh(searcher, q)
+        assert schema["body"].format.__class__ is PackedCharacters
