@@ -153,15 +153,16 @@ def top_stories(
     best = _Best(k)
     for sub, offset in searcher.leaf_searchers():
         leaf = sub.reader()
+        found = score_all(q.matcher(sub, context), leaf)
+        if found is not None:
+            _take(found, leaf, offset, ranges, best, tally, by_column, newest)
+            continue
+        # A query the arrays cannot score exactly: walk Whoosh's matcher.
         stories = values(leaf, STORY_COLUMN)
         accepts = [r.test(leaf) for r in ranges]
         count = tally.counter(leaf, offset) if tally is not None else None
         if by_column is None:
-            found = score_all(q.matcher(sub, context), leaf)
-            if found is None:  # a query the arrays cannot score exactly: Whoosh's way
-                _by_score(q.matcher(sub, context), stories, accepts, offset, best, count)
-            else:
-                _take(found, leaf, offset, ranges, best, tally)
+            _by_score(q.matcher(sub, context), stories, accepts, offset, best, count)
             continue
         column, missing = values(leaf, by_column), missing_value(leaf, by_column)
         matcher = q.matcher(sub, sub.boolean_context()).replace()
@@ -196,24 +197,39 @@ def _by_score(
 
 def _take(
     found: Matches, leaf: Any, offset: int, ranges: Sequence[ColumnRange], best: _Best,
-    tally: Tally | None,
+    tally: Tally | None, by_column: str | None, newest: bool,
 ) -> None:
-    """Count every match of a segment, and offer its best `k` stories to `best`."""
+    """Count every match of a segment, and offer its best `k` stories to `best` (by
+    score, or by a column as `top_stories` orders them)."""
     ids, scores = found.ids, found.scores
     for within in ranges:
         held = within.keep(leaf, ids)
         ids, scores = ids[held], scores[held]
     if tally is not None:
         tally.count_all(leaf, offset, ids)
+    if by_column is None:
+        order = np.lexsort((ids, -scores))  # best first; of equal scores, the earlier
+    else:
+        column = numbers(leaf, by_column)[ids]
+        dated = column != missing_value(leaf, by_column)
+        if newest:  # largest first, as an ascending key
+            column = np.iinfo(column.dtype).max - column
+        order = np.lexsort((ids, column, ~dated))  # articles without a value last
     stories = codes(leaf, STORY_COLUMN)
     story = stories.codes[ids]
     # One key per story: its group's code, or (in no group) the article's own.
     key = np.where(stories.empty[story], -1 - ids, story)
-    order = np.lexsort((ids, -scores))  # best first; of equal scores, the earlier
     _, first = np.unique(key[order], return_index=True)
     first.sort()
     for at in order[first[: best.k]].tolist():
-        best.offer(float(scores[at]), offset + int(ids[at]), stories.distinct[story[at]])
+        docnum = int(ids[at])
+        if by_column is None:
+            rank: Any = float(scores[at])
+        else:
+            value = values(leaf, by_column)[docnum]
+            rank = (0, 0) if value == missing_value(leaf, by_column) else (
+                1, value if newest else -value)
+        best.offer(rank, offset + docnum, stories.distinct[story[at]])
 
 
 class _Best:

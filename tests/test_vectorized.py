@@ -167,3 +167,30 @@ def test_whoosh_blocks_in_an_archive_segment_score_the_same(tmp_path: Path) -> N
             ])
             _assert_same_as_whoosh(searcher, q)
         assert schema["body"].format.__class__ is PackedCharacters
+
+
+@pytest.mark.parametrize("newest", [True, False], ids=["newest", "oldest"])
+@pytest.mark.parametrize("arrays", [True, False], ids=["arrays", "walked"])
+def test_sorted_by_date_as_every_match_sorted_one_by_one(
+    archive: Archive, newest: bool, arrays: bool
+) -> None:
+    searcher = archive.searcher()
+    if arrays:
+        q, _ = parse_query("copper OR bridge", searcher.schema, archive.settings)
+    else:  # a phrase with slop: Whoosh's matcher is walked
+        q = wq.Phrase("body", ["copper", "smelter"], slop=3)
+    best: dict[Any, tuple[Any, int]] = {}
+    for docnum in searcher.docs_for_query(q):
+        stored = searcher.stored_fields(docnum)
+        published = stored.get("published")
+        stamp = published.timestamp() if published else None
+        key = (0, 0) if stamp is None else (1, stamp if newest else -stamp)
+        story = stored.get("group") or docnum
+        if story not in best or (key, -docnum) > (best[story][0], -best[story][1]):
+            best[story] = (key, docnum)
+    expected = [d for _, d in sorted(best.values(), key=lambda kd: (kd[0], -kd[1]), reverse=True)]
+    for k in (10, 55, 5000):
+        got = top_stories(searcher, q, k, searcher.context(weighting=WEIGHTING),
+                          by_column="published", newest=newest)
+        assert [f.docnum for f in got] == expected[:k]
+    assert any(key == (0, 0) for key, _ in best.values())  # undated articles, last
