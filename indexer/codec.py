@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import struct
 import sys
+import threading
 import zlib
 from array import array
+from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Sequence
 from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
+from whoosh.matching import ReadTooFar
 from whoosh.util.numeric import length_to_byte
 
 from .formats import pack, unpack
@@ -48,6 +52,12 @@ _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = 0, 4, 8
 _WEIGHTS = 12
 _FLOAT64 = struct.Struct("<d")
 _WINDOW = 12  # a small zlib window: blocks are a few KB
+
+#: Block directories (where each block starts, its last article) of this many terms are
+#: kept: segments never change, so a term's directory stays true while its file exists.
+DIRECTORIES = 4096
+_directories: OrderedDict[tuple[str, int], tuple[array[int], array[int]]] = OrderedDict()
+_directories_lock = threading.Lock()
 
 
 class ArchiveCodec(W3Codec):  # type: ignore[misc]
@@ -80,6 +90,29 @@ class PackedLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
             raise ValueError(f"unknown postings tag {magic!r} at {self._startoffset}")
         self._baseoffset = postfile.tell()
 
+    def skip_to(self, targetid: int) -> None:
+        """As Whoosh's, but straight to the block holding the target (by the term's block
+        directory) and within it by bisection, rather than block by block and posting by
+        posting: highlighting an article deep in a common term's postings."""
+        if not self.packed:
+            super().skip_to(targetid)
+            return
+        if not self.is_active():
+            raise ReadTooFar
+        if targetid <= self.id():
+            return
+        if targetid > self._maxid:
+            offsets, last_ids = directory(self)
+            block = bisect_left(last_ids, targetid)
+            if block == len(last_ids):  # past the last posting
+                self._goto(offsets[-1])
+                self._atend = True
+                return
+            self._goto(offsets[block])
+        if self._ids is None:
+            self._read_ids()
+        self._i = bisect_left(self._ids, targetid, self._i)
+
     def _read_ids(self) -> None:
         if not self.packed:
             super()._read_ids()
@@ -102,6 +135,44 @@ class PackedLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
         ends, blob = read_values(self)
         starts = [0, *ends[:-1]]
         self._values = [blob[s:e] for s, e in zip(starts, ends, strict=True)]
+
+
+def directory(m: Any) -> tuple[array[int], array[int]]:
+    """(where each block starts, the last article number in it) for a packed term's
+    postings; read once (block headers only) and kept."""
+    name = getattr(m._postfile, "_name", None)
+    key = (name, m._startoffset) if name else None
+    if key is not None:
+        with _directories_lock:
+            found = _directories.get(key)
+            if found is not None:
+                _directories.move_to_end(key)
+                return found
+    offsets, last_ids = array("q"), array("q")
+    walker = PackedLeafMatcher(  # type: ignore[abstract]
+        m._postfile, m._startoffset, m._length, m.format
+    )
+    position = walker._baseoffset
+    while True:
+        offsets.append(position)
+        last_ids.append(walker._maxid)
+        if walker._lastblock:
+            break
+        position = walker._nextoffset
+        walker._goto(position)
+    remember(m, offsets, last_ids)
+    return offsets, last_ids
+
+
+def remember(m: Any, offsets: array[int], last_ids: array[int]) -> None:
+    """Keep a term's block directory, found while reading its postings."""
+    name = getattr(m._postfile, "_name", None)
+    if not name:
+        return
+    with _directories_lock:
+        _directories[(name, m._startoffset)] = (offsets, last_ids)
+        while len(_directories) > DIRECTORIES:
+            _directories.popitem(last=False)
 
 
 def _parts(m: Any) -> tuple[int, int, int]:

@@ -23,6 +23,7 @@ is left to Whoosh: :func:`score_all` returns None and the caller walks the match
 from __future__ import annotations
 
 import pickle
+from array import array
 from dataclasses import dataclass
 from functools import reduce
 from itertools import chain
@@ -36,7 +37,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
-from .codec import PackedLeafMatcher, read_numbers, read_values
+from .codec import PackedLeafMatcher, read_numbers, read_values, remember
 from .columns import lengths
 from .formats import PackedCharacters, PackedPositions
 
@@ -326,14 +327,20 @@ def _read_w3(m: Any) -> _Postings:
 def _read_packed(m: Any) -> _Postings:
     """A term's article numbers and weights from packed blocks (values left unread)."""
     ids, weights = [], []
+    offsets, last_ids = array("q"), array("q")
     m.reset()
+    position = m._baseoffset
     while True:
         block_ids, block_weights = read_numbers(m)
         ids.append(np.frombuffer(block_ids, dtype=np.uint32))
         weights.append(np.frombuffer(block_weights, dtype=block_weights.typecode))
+        offsets.append(position)
+        last_ids.append(m._maxid)
         if m._lastblock:
             break
-        m._goto(m._nextoffset)
+        position = m._nextoffset
+        m._goto(position)
+    remember(m, offsets, last_ids)  # highlighting these articles next skips straight there
     return _Postings(
         np.concatenate(ids).astype(np.int64), np.concatenate(weights).astype(np.float64)
     )

@@ -194,3 +194,33 @@ def test_sorted_by_date_as_every_match_sorted_one_by_one(
                           by_column="published", newest=newest)
         assert [f.docnum for f in got] == expected[:k]
     assert any(key == (0, 0) for key, _ in best.values())  # undated articles, last
+
+
+def test_skipping_by_block_directory_lands_where_walking_does(archive: Archive) -> None:
+    searcher = archive.searcher()
+    tried = 0
+    for leaf, _ in searcher.reader().leaf_readers():
+        matcher = leaf.postings("body", "the")
+        inner = getattr(matcher, "child", matcher)
+        assert isinstance(inner, PackedLeafMatcher) and inner.packed
+        everything = list(matcher.all_ids())
+        if len(everything) < 3 * 128:  # a small last segment: one or two blocks
+            continue
+        tried += 1
+        for target in (0, 5, 200, 201, 388, 389, everything[-1], everything[-1] + 1, 10**6):
+            fresh = leaf.postings("body", "the")
+            fresh.skip_to(target)
+            later = [d for d in everything if d >= target]
+            if later:
+                assert fresh.is_active() and fresh.id() == later[0]
+                fresh.next()
+                assert (fresh.id() if fresh.is_active() else None) == (
+                    later[1] if len(later) > 1 else None)
+            else:
+                assert not fresh.is_active()
+        walked = leaf.postings("body", "the")
+        steps = everything[::37]
+        for target in steps:  # many skips on one matcher, forward only
+            walked.skip_to(target)
+            assert walked.id() == target
+    assert tried >= 2
