@@ -20,6 +20,8 @@ segment's entry in the index: it must stay at this import path.
 
 from __future__ import annotations
 
+import io
+import pickle
 import struct
 import sys
 import threading
@@ -28,11 +30,13 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher
 from whoosh.matching import ReadTooFar
+from whoosh.system import unpack_int
 from whoosh.util.numeric import length_to_byte
 
 from .formats import pack, unpack
@@ -132,34 +136,74 @@ class PackedLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
         if self._fixedsize == 0:  # a format without values
             self._values = (None,) * self._blocklength
             return
-        ends, blob = read_values(self)
-        starts = [0, *ends[:-1]]
-        self._values = [blob[s:e] for s, e in zip(starts, ends, strict=True)]
+        self._values = split_values(*read_values(self))
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One packed block of a term's postings, as stored."""
+
+    offset: int  # where it starts in the postings file
+    count: int
+    last_id: int
+    flags: int
+    numbers: bytes  # article numbers and weights (compressed when flagged)
+    values: bytes  # value ends and values (compressed when flagged)
+
+    def ids_and_weights(self) -> tuple[array[int], array[float]]:
+        """(article numbers, weights), as arrays."""
+        return _numbers(self.flags, self.count, self.numbers)
+
+    def ends_and_values(self) -> tuple[array[int], bytes]:
+        """(where each value ends, all values)."""
+        return _values(self.flags, self.count, self.values)
+
+
+def term_blocks(m: Any) -> list[Block] | None:
+    """Every block of a postings matcher's term, read in one piece (None: not packed)."""
+    length = m._length
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
+        length = length[0]
+    return packed_blocks(m._postfile, m._startoffset, length)
+
+
+def packed_blocks(postfile: Any, offset: int, length: int) -> list[Block] | None:
+    """Every block of a term's postings (read in one piece), or None when they are not
+    in packed blocks."""
+    data = postfile.get(offset, length)
+    if data[:4] != PACKED_MAGIC:
+        return None
+    stream = io.BytesIO(data)
+    out = []
+    at = 4
+    while at < len(data):
+        size = unpack_int(data[at : at + 4])[0]
+        stream.seek(at + 4)
+        count, last_id = pickle.load(stream)[:2]  # Whoosh's block header
+        head = stream.tell()
+        flags, size_a, size_b = _PARTS.unpack_from(data, head)
+        head += _PARTS.size
+        out.append(Block(offset + at, count, last_id, flags, data[head : head + size_a],
+                         data[head + size_a : head + size_a + size_b]))
+        at += 4 + abs(size)
+        if size < 0:
+            break
+    return out
 
 
 def directory(m: Any) -> tuple[array[int], array[int]]:
     """(where each block starts, the last article number in it) for a packed term's
-    postings; read once (block headers only) and kept."""
+    postings; read once and kept."""
     name = getattr(m._postfile, "_name", None)
-    key = (name, m._startoffset) if name else None
-    if key is not None:
+    if name:
         with _directories_lock:
-            found = _directories.get(key)
+            found = _directories.get((name, m._startoffset))
             if found is not None:
-                _directories.move_to_end(key)
+                _directories.move_to_end((name, m._startoffset))
                 return found
-    offsets, last_ids = array("q"), array("q")
-    walker = PackedLeafMatcher(  # type: ignore[abstract]
-        m._postfile, m._startoffset, m._length, m.format
-    )
-    position = walker._baseoffset
-    while True:
-        offsets.append(position)
-        last_ids.append(walker._maxid)
-        if walker._lastblock:
-            break
-        position = walker._nextoffset
-        walker._goto(position)
+    blocks = term_blocks(m) or []
+    offsets = array("q", (block.offset for block in blocks))
+    last_ids = array("q", (block.last_id for block in blocks))
     remember(m, offsets, last_ids)
     return offsets, last_ids
 
@@ -175,17 +219,27 @@ def remember(m: Any, offsets: array[int], last_ids: array[int]) -> None:
             _directories.popitem(last=False)
 
 
-def _parts(m: Any) -> tuple[int, int, int]:
-    return _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))  # type: ignore[no-any-return]
-
-
 def read_numbers(m: Any) -> tuple[array[int], array[float]]:
     """(article numbers, weights) of the packed block a matcher stands on, as arrays."""
-    flags, size_a, _ = _parts(m)
-    data = m._postfile.get(m._dataoffset + _PARTS.size, size_a)
+    flags, size_a, _ = _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))
+    return _numbers(flags, m._blocklength, m._postfile.get(m._dataoffset + _PARTS.size, size_a))
+
+
+def read_values(m: Any) -> tuple[array[int], bytes]:
+    """(where each value ends, all values) of the packed block a matcher stands on."""
+    flags, size_a, size_b = _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))
+    data = m._postfile.get(m._dataoffset + _PARTS.size + size_a, size_b)
+    return _values(flags, m._blocklength, data)
+
+
+def split_values(ends: array[int], blob: bytes) -> list[bytes]:
+    """Each posting's value, from where each ends and all of them."""
+    return [blob[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def _numbers(flags: int, count: int, data: bytes) -> tuple[array[int], array[float]]:
     if flags & _A_COMPRESSED:
         data = zlib.decompress(data)
-    count = m._blocklength
     ids = unpack(data[: 4 * count])
     kind = flags & _WEIGHTS
     if kind == _WEIGHTS_ONE:
@@ -197,13 +251,9 @@ def read_numbers(m: Any) -> tuple[array[int], array[float]]:
     return ids, weights
 
 
-def read_values(m: Any) -> tuple[array[int], bytes]:
-    """(where each value ends, all values) of the packed block a matcher stands on."""
-    flags, size_a, size_b = _parts(m)
-    data = m._postfile.get(m._dataoffset + _PARTS.size + size_a, size_b)
+def _values(flags: int, count: int, data: bytes) -> tuple[array[int], bytes]:
     if flags & _B_COMPRESSED:
         data = zlib.decompress(data)
-    count = m._blocklength
     return unpack(data[: 4 * count]), data[4 * count :]
 
 

@@ -37,7 +37,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
-from .codec import PackedLeafMatcher, read_numbers, read_values, remember
+from .codec import Block, PackedLeafMatcher, remember, term_blocks
 from .columns import lengths
 from .formats import PackedCharacters, PackedPositions
 
@@ -141,6 +141,7 @@ class _Postings:
     values: list[Any] | None = None  # encoded values, from a W3 block or the term table
     words: np.ndarray | None = None  # packed values, all blocks' in one array
     starts: np.ndarray | None = None  # where each posting's value starts in `words`
+    blocks: list[Block] | None = None  # packed blocks, as read
 
 
 class _Evaluation:
@@ -207,8 +208,9 @@ class _Evaluation:
         key = m._term if type(m) in _BLOCKS and isinstance(m._term, tuple) else id(m)
         found = self.postings.get(key)
         if found is None:
-            if type(m) is PackedLeafMatcher and m.packed:
-                found = _read_packed(m)
+            blocks = term_blocks(m) if type(m) is PackedLeafMatcher else None
+            if blocks:
+                found = _read_packed(m, blocks)
             elif type(m) in _BLOCKS:
                 found = _read_w3(m)
             else:
@@ -259,9 +261,9 @@ class _Evaluation:
         """(positions per posting, every position) of the postings numbered `at`."""
         fmt = _format(m)
         stride = _STRIDE.get(type(fmt))
-        if stride is not None and type(m) is PackedLeafMatcher and m.packed:
+        if stride is not None and posted.blocks is not None:
             if posted.words is None or posted.starts is None:
-                posted.words, posted.starts = _packed_values(m)
+                posted.words, posted.starts = _packed_values(posted.blocks)
             return _gather(posted.words, posted.starts[at], stride)
         assert posted.values is not None
         values = [posted.values[j] for j in at.tolist()]
@@ -324,43 +326,32 @@ def _read_w3(m: Any) -> _Postings:
     return _Postings(np.cumsum(steps), np.array(weights, dtype=np.float64), values)
 
 
-def _read_packed(m: Any) -> _Postings:
-    """A term's article numbers and weights from packed blocks (values left unread)."""
+def _read_packed(m: Any, blocks: list[Block]) -> _Postings:
+    """A term's article numbers and weights from packed blocks (values left packed)."""
     ids, weights = [], []
-    offsets, last_ids = array("q"), array("q")
-    m.reset()
-    position = m._baseoffset
-    while True:
-        block_ids, block_weights = read_numbers(m)
+    for block in blocks:
+        block_ids, block_weights = block.ids_and_weights()
         ids.append(np.frombuffer(block_ids, dtype=np.uint32))
         weights.append(np.frombuffer(block_weights, dtype=block_weights.typecode))
-        offsets.append(position)
-        last_ids.append(m._maxid)
-        if m._lastblock:
-            break
-        position = m._nextoffset
-        m._goto(position)
-    remember(m, offsets, last_ids)  # highlighting these articles next skips straight there
+    # Highlighting these articles next skips straight to their blocks.
+    remember(m, array("q", (b.offset for b in blocks)), array("q", (b.last_id for b in blocks)))
     return _Postings(
-        np.concatenate(ids).astype(np.int64), np.concatenate(weights).astype(np.float64)
+        np.concatenate(ids).astype(np.int64), np.concatenate(weights).astype(np.float64),
+        blocks=blocks,
     )
 
 
-def _packed_values(m: Any) -> tuple[np.ndarray, np.ndarray]:
+def _packed_values(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
     """Every value of a term's packed blocks as one uint32 array, and where each posting's
     value starts in it."""
     blobs, starts = [], []
     base = 0
-    m.reset()
-    while True:
-        ends, blob = read_values(m)
+    for block in blocks:
+        ends, blob = block.ends_and_values()
         block_ends = np.frombuffer(ends, dtype=np.uint32).astype(np.int64)
         starts.append(base + np.concatenate(([0], block_ends[:-1])))
         blobs.append(blob)
         base += len(blob)
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
     words = np.frombuffer(b"".join(blobs), dtype="<u4")
     return words, np.concatenate(starts) // 4
 

@@ -35,7 +35,7 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import NO_MERGE, SegmentWriter
 
-from .codec import PACKED_MAGIC, ArchiveCodec, write_block
+from .codec import PACKED_MAGIC, ArchiveCodec, packed_blocks, split_values, write_block
 from .formats import PackedCharacters, PackedPositions
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
@@ -306,6 +306,19 @@ def _blocks(reader: Any, info: Any, fmt: Any) -> Any:
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
         yield ids, weights, values or (b"",) * len(ids)
+        return
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
+        length = length[0]
+    packed = packed_blocks(reader._terms._postfile, offset, length)
+    if packed is not None:  # read in one piece, without a matcher
+        no_values = fmt.fixed_value_size() == 0
+        for block in packed:
+            ids, weights = block.ids_and_weights()
+            if no_values:
+                yield ids, weights, (b"",) * block.count
+                continue
+            yield ids, weights, split_values(*block.ends_and_values())
         return
     matcher = reader._terms._codec.postings_reader(reader._terms._postfile, info, fmt)
     while True:
