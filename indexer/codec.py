@@ -144,11 +144,18 @@ class Block:
     """One packed block of a term's postings, as stored."""
 
     offset: int  # where it starts in the postings file
-    count: int
-    last_id: int
+    head: tuple[Any, ...]  # Whoosh's block header: count, last id, max weight, ...
     flags: int
     numbers: bytes  # article numbers and weights (compressed when flagged)
     values: bytes  # value ends and values (compressed when flagged)
+
+    @property
+    def count(self) -> int:
+        return self.head[0]  # type: ignore[no-any-return]
+
+    @property
+    def last_id(self) -> int:
+        return self.head[1]  # type: ignore[no-any-return]
 
     def ids_and_weights(self) -> tuple[array[int], array[float]]:
         """(article numbers, weights), as arrays."""
@@ -179,11 +186,11 @@ def packed_blocks(postfile: Any, offset: int, length: int) -> list[Block] | None
     while at < len(data):
         size = unpack_int(data[at : at + 4])[0]
         stream.seek(at + 4)
-        count, last_id = pickle.load(stream)[:2]  # Whoosh's block header
+        info = pickle.load(stream)
         head = stream.tell()
         flags, size_a, size_b = _PARTS.unpack_from(data, head)
         head += _PARTS.size
-        out.append(Block(offset + at, count, last_id, flags, data[head : head + size_a],
+        out.append(Block(offset + at, info, flags, data[head : head + size_a],
                          data[head + size_a : head + size_a + size_b]))
         at += 4 + abs(size)
         if size < 0:
@@ -255,6 +262,30 @@ def _values(flags: int, count: int, data: bytes) -> tuple[array[int], bytes]:
     if flags & _B_COMPRESSED:
         data = zlib.decompress(data)
     return unpack(data[: 4 * count]), data[4 * count :]
+
+
+def copy_block(postfile: Any, block: Block, base: int, compression: int, last: bool) -> None:
+    """A block of another segment, its article numbers moved up by `base` (merging)."""
+    flags = block.flags
+    numbers = block.numbers
+    if flags & _A_COMPRESSED:
+        numbers = zlib.decompress(numbers)
+    ids = unpack(numbers[: 4 * block.count])
+    numbers = pack(n + base for n in ids) + numbers[4 * block.count :]
+    numbers, squeezed = _squeeze(numbers, compression)
+    flags = (flags & ~_A_COMPRESSED) | (_A_COMPRESSED if squeezed else 0)
+    values = block.values
+    if not flags & _B_COMPRESSED:
+        values, squeezed = _squeeze(values, compression)
+        flags |= _B_COMPRESSED if squeezed else 0
+    count, last_id, max_weight, _, min_length, max_length = block.head
+    head = dumps((count, last_id + base, max_weight, compression, min_length, max_length), 2)
+    size = len(head) + _PARTS.size + len(numbers) + len(values)
+    postfile.write_int(-size if last else size)
+    postfile.write(head)
+    postfile.write(_PARTS.pack(flags, len(numbers), len(values)))
+    postfile.write(numbers)
+    postfile.write(values)
 
 
 def _floats(data: bytes) -> array[float]:

@@ -35,7 +35,14 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import NO_MERGE, SegmentWriter
 
-from .codec import PACKED_MAGIC, ArchiveCodec, packed_blocks, split_values, write_block
+from .codec import (
+    PACKED_MAGIC,
+    ArchiveCodec,
+    copy_block,
+    packed_blocks,
+    split_values,
+    write_block,
+)
 from .formats import PackedCharacters, PackedPositions
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
@@ -244,11 +251,13 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
                     if field.scorable
                     else bytes(count)  # every length 0
                 )
+            found = [(self._sources[number], info) for _, number, info in group]
+            if terms.copy(tbytes, found):
+                continue
             ids: array[int] = array("I")
             weights: list[float] = []
             values: list[bytes] = []
-            for _, number, info in group:
-                source = self._sources[number]
+            for source, info in found:
                 for bids, bweights, bvalues in _blocks(source.reader, info, field.format):
                     if source.docmap is None:
                         base = source.base
@@ -381,3 +390,39 @@ class _TermWriter:
             )
         info.set_extent(start, postfile.tell() - start)
         writer._tindex.add(key, info.to_bytes())
+
+    def copy(self, tbytes: bytes, found: list[tuple[_Source, Any]]) -> bool:
+        """Write a term's postings from segments being merged by copying their packed
+        blocks (article numbers moved up, values as they are), when every part is in
+        packed blocks and has no deletions; else write nothing and return False."""
+        parts = []
+        for source, info in found:
+            if source.docmap is not None or info.is_inlined():
+                return False
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
+                length = length[0]
+            blocks = packed_blocks(source.reader._terms._postfile, offset, length)
+            if not blocks:
+                return False
+            parts.append((source.base, info, blocks))
+        writer = self.writer
+        postfile = writer._postfile
+        merged = W3TermInfo()
+        first, last = parts[0], parts[-1]
+        merged._weight = sum(info.weight() for _, info, _ in parts)
+        merged._df = sum(info.doc_frequency() for _, info, _ in parts)
+        shortest = [info.min_length() for _, info, _ in parts if info.min_length()]
+        merged._minlength = min(shortest) if shortest else None
+        merged._maxlength = max(info.max_length() for _, info, _ in parts)
+        merged._maxweight = max(info.max_weight() for _, info, _ in parts)
+        merged._minid = first[1].min_id() + first[0]
+        merged._maxid = last[1].max_id() + last[0]
+        start = postfile.tell()
+        postfile.write(PACKED_MAGIC)
+        for base, _, blocks in parts:
+            for block in blocks:
+                copy_block(postfile, block, base, self.compression, last=block is last[2][-1])
+        merged.set_extent(start, postfile.tell() - start)
+        writer._tindex.add(pack_ushort(writer._fieldid) + tbytes, merged.to_bytes())
+        return True
