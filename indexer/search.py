@@ -503,8 +503,18 @@ def _few_hold_every_word(searcher: Any, q: wq.Query) -> bool:
     words = _regroup(list((q.a if isinstance(q, wq.AndNot) else q).children()))
     if len(words) < 2:
         return False
-    held = islice(searcher.docs_for_query(wq.And(words)), MIN_HITS_BEFORE_SUGGESTING)
-    return sum(1 for _ in held) < MIN_HITS_BEFORE_SUGGESTING
+    every = wq.And(words)
+    held = 0
+    # Walked match by match, stopping at a page: Whoosh's docs_for_query lists every
+    # article holding one of the words first.
+    for sub, _ in searcher.leaf_searchers():
+        matcher = every.matcher(sub, sub.boolean_context())
+        while matcher.is_active() and held < MIN_HITS_BEFORE_SUGGESTING:
+            held += 1
+            matcher.next()
+        if held >= MIN_HITS_BEFORE_SUGGESTING:
+            return False
+    return True
 
 
 def _word(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:

@@ -175,3 +175,21 @@ def test_a_commit_makes_a_kept_search_count_again(settings: Settings) -> None:
         assert page.total == 2 and {h.id for h in page.hits} == {"z1", "z2"}
     finally:
         archive.close()
+
+
+@pytest.mark.parametrize(("text", "few"), [
+    ("copper smelter", False), ("serial17 copper", True), ("serial17 serial18", True),
+])
+def test_whether_few_articles_hold_every_word(archive: Archive, text: str, few: bool) -> None:
+    from indexer.search import MIN_HITS_BEFORE_SUGGESTING, _few_hold_every_word
+
+    searcher = archive.searcher()
+    q, _ = parse_query(text, searcher.schema, archive.settings)
+    holding = [
+        d for d in range(searcher.doc_count_all())
+        if not searcher.reader().is_deleted(d)
+        and all(w in searcher.stored_fields(d)["body"].replace(".", " ").split()
+                or w in searcher.stored_fields(d)["title"].split() for w in text.split())
+    ]
+    assert (len(holding) < MIN_HITS_BEFORE_SUGGESTING) is few
+    assert _few_hold_every_word(searcher, q) is few
