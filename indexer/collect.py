@@ -30,7 +30,7 @@ import numpy as np
 from whoosh import query as wq
 
 from .columns import codes, missing_value, numbers, values
-from .vectorized import Matches, score_all
+from .vectorized import Matches, for_arrays, score_all
 
 STORY_COLUMN = "group"
 
@@ -151,9 +151,10 @@ def top_stories(
     With a `tally`, every match is also counted into it.
     """
     best = _Best(k)
+    cheap = for_arrays(q)
     for sub, offset in searcher.leaf_searchers():
         leaf = sub.reader()
-        found = score_all(q.matcher(sub, context), leaf)
+        found = score_all(cheap.matcher(sub, context), leaf)
         if found is not None:
             _take(found, leaf, offset, ranges, best, tally, by_column, newest)
             continue

@@ -22,6 +22,7 @@ is left to Whoosh: :func:`score_all` returns None and the caller walks the match
 
 from __future__ import annotations
 
+import copy
 import pickle
 from array import array
 from dataclasses import dataclass
@@ -32,9 +33,11 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Characters, Positions
+from whoosh import query as wq
 from whoosh.matching import binary, combo, mcore, wrappers
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
 from .codec import Block, PackedLeafMatcher, remember, term_blocks
@@ -45,6 +48,9 @@ from .formats import PackedCharacters, PackedPositions
 _LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+#: A union marks a table of the segment's article numbers when they are at most this
+#: many times the matches (cheaper than sorting them), else sorts.
+_DENSE = 32
 
 _BINARY = (
     binary.UnionMatcher, binary.IntersectionMatcher, binary.AndMaybeMatcher,
@@ -62,6 +68,71 @@ class Matches:
 
     ids: np.ndarray
     scores: np.ndarray
+
+
+def for_arrays(q: wq.Query) -> wq.Query:
+    """The query to build the matcher tree for :func:`score_all` from: the same, but
+    with exact phrases that find their candidates without walking them.
+
+    Whoosh's phrase matcher walks to its first true match as it is built, checking
+    positions article by article: over a large archive that costs more than scoring the
+    whole tree with arrays. The tree built from this query is for :func:`score_all`
+    only: to walk matches, build the matcher of the query itself.
+    """
+    if type(q) is wq.Phrase and q.slop == 1:
+        return _ExactPhrase(q.fieldname, q.words, boost=q.boost)
+    if isinstance(q, wq.BinaryQuery):  # a CompoundQuery too, reading its a and b
+        a, b = for_arrays(q.a), for_arrays(q.b)
+        if a is not q.a or b is not q.b:
+            q = copy.copy(q)
+            q.a, q.b = a, b
+            q.subqueries = (a, b)
+    elif isinstance(q, wq.CompoundQuery):
+        parts = [for_arrays(sub) for sub in q.subqueries]
+        if any(new is not old for new, old in zip(parts, q.subqueries, strict=True)):
+            q = copy.copy(q)
+            q.subqueries = parts
+    return q
+
+
+class _ExactPhrase(wq.Phrase):  # type: ignore[misc]
+    """A phrase whose matcher is the intersection of its words' matchers, marked with
+    the words for :func:`score_all` to check their positions."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        terms = []
+        for word in self.words:
+            try:
+                text = field.to_bytes(word)
+            except ValueError:
+                return mcore.NullMatcher()
+            if (self.fieldname, text) not in reader:
+                return mcore.NullMatcher()
+            terms.append(wq.Term(self.fieldname, text))
+        # As SpanNear2 builds it: each word's matcher, intersected as a binary tree.
+        subs = [t.matcher(searcher, context) for t in terms]
+        m: Any = _PhraseCandidates(make_binary_tree(binary.IntersectionMatcher, subs), subs)
+        if self.boost != 1.0:
+            m = wrappers.WrappingMatcher(m, boost=self.boost)
+        return m
+
+
+class _PhraseCandidates(wrappers.WrappingMatcher):  # type: ignore[misc]
+    """The articles holding every word of an exact phrase (not yet checked for
+    positions: for :func:`score_all` only)."""
+
+    slop, ordered, mindist = 1, True, 1
+
+    def __init__(self, child: Any, ms: list[Any]) -> None:
+        super().__init__(child)
+        self.ms = ms
+
+
+_PHRASES = (_SPAN_NEAR, _PhraseCandidates)
 
 
 class _Unknown(Exception):
@@ -92,7 +163,7 @@ def _known(m: Any) -> bool:
         return all(map(_known, m._submatchers))
     if kind is wrappers.FilterMatcher:
         return _known(m.child) and isinstance(m._ids, set | frozenset)
-    if kind is _SPAN_NEAR:
+    if kind in _PHRASES:
         subs = getattr(m, "ms", None) or ()
         return (
             getattr(m, "slop", None) == 1 and getattr(m, "ordered", False) is True
@@ -157,17 +228,18 @@ class _Evaluation:
             return _union(self.matches(m.a), self.matches(m.b))
         if kind is binary.IntersectionMatcher:
             a, b = self.matches(m.a), self.matches(m.b)
-            ids, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
-            return Matches(ids, a.scores[ia] + b.scores[ib])
+            ia, ib = _common(a.ids, b.ids)
+            return Matches(a.ids[ia], a.scores[ia] + b.scores[ib])
         if kind is binary.AndMaybeMatcher:
             a, b = self.matches(m.a), self.matches(m.b)
-            _, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+            ia, ib = _common(a.ids, b.ids)
             scores = a.scores.copy()
             scores[ia] = a.scores[ia] + b.scores[ib]
             return Matches(a.ids, scores)
         if kind is binary.AndNotMatcher:
             a, b = self.matches(m.a), self.matches(m.b)
-            keep = ~np.isin(a.ids, b.ids, assume_unique=True)
+            keep = np.ones(len(a.ids), dtype=bool)
+            keep[_common(a.ids, b.ids)[0]] = False
             return Matches(a.ids[keep], a.scores[keep])
         if kind is wrappers.WrappingMatcher:
             inner = self.matches(m.child)
@@ -181,7 +253,7 @@ class _Evaluation:
             if m._exclude:
                 keep = ~keep
             return Matches(inner.ids[keep], inner.scores[keep] * m.boost)
-        if kind is _SPAN_NEAR:
+        if kind in _PHRASES:
             return self._phrase(m)
         return self._term(m)
 
@@ -250,9 +322,12 @@ class _Evaluation:
             article = np.repeat(np.arange(len(at), dtype=np.int64), counts)
             start = positions - i  # where the phrase would start
             ok = start >= 0
-            keys.append(np.unique((article[ok] << 32) | start[ok]))
-        held = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), keys)
-        kept = np.unique(held >> 32)
+            # Ascending already (articles in order, positions in order within each).
+            keys.append(_ascending((article[ok] << 32) | start[ok]))
+        held = reduce(_within, keys[1:], keys[0])
+        articles = held >> 32
+        first = np.ones(min(len(articles), 1), dtype=bool)
+        kept = articles[np.concatenate((first, articles[1:] != articles[:-1]))]
         return Matches(every.ids[kept], every.scores[kept] * m.boost)
 
     def _positions(
@@ -274,21 +349,63 @@ class _Evaluation:
         return _positions(fmt, values)
 
 
+def _ascending(keys: np.ndarray) -> np.ndarray:
+    """The keys, sorted and without repeats (most often they already are)."""
+    if len(keys) > 1 and not bool(np.all(keys[1:] > keys[:-1])):
+        return np.unique(keys)
+    return keys
+
+
+def _within(keys: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The keys (ascending) also in `other` (ascending), by binary search."""
+    if not len(keys) or not len(other):
+        return keys[:0]
+    at = np.minimum(np.searchsorted(other, keys), len(other) - 1)
+    return keys[other[at] == keys]
+
+
 def _union(a: Matches, b: Matches) -> Matches:
     if not len(a.ids):
         return b
     if not len(b.ids):
         return a
-    ids = np.union1d(a.ids, b.ids)
+    ids = _merged(a.ids, b.ids)
+    at_a, at_b = _ranks(ids, a.ids), _ranks(ids, b.ids)
     scores = np.zeros(len(ids), dtype=np.float64)
-    at_a = np.searchsorted(ids, a.ids)
-    at_b = np.searchsorted(ids, b.ids)
     scores[at_a] = a.scores
-    both = np.isin(b.ids, a.ids, assume_unique=True)
+    in_a = np.zeros(len(ids), dtype=bool)
+    in_a[at_a] = True
+    both = in_a[at_b]
     # Where both match: a's score plus b's, as UnionMatcher.score adds them.
     scores[at_b[both]] = scores[at_b[both]] + b.scores[both]
     scores[at_b[~both]] = b.scores[~both]
     return Matches(ids, scores)
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the article numbers both hold stand in each (both ascending)."""
+    if not len(a) or not len(b):
+        return a[:0], b[:0]
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    in_b = b[at] == a
+    return np.flatnonzero(in_b), at[in_b]
+
+
+def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Article numbers in either (both ascending, no repeats): with a table of the
+    segment's numbers when they are dense enough, else by sorting."""
+    size = int(max(a[-1], b[-1])) + 1
+    if size > _DENSE * (len(a) + len(b)):
+        return np.union1d(a, b)
+    held = np.zeros(size, dtype=bool)
+    held[a] = True
+    held[b] = True
+    return np.flatnonzero(held)
+
+
+def _ranks(ids: np.ndarray, some: np.ndarray) -> np.ndarray:
+    """Where each of `some` stands in `ids` (both ascending; `some` within `ids`)."""
+    return np.searchsorted(ids, some)
 
 
 def _read_w3(m: Any) -> _Postings:

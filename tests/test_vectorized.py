@@ -45,11 +45,13 @@ def _assert_same_as_whoosh(searcher: Any, q: wq.Query) -> int:
     context = searcher.context(weighting=WEIGHTING)
     matched = 0
     for sub, _ in searcher.leaf_searchers():
-        found = vectorized.score_all(q.matcher(sub, context), sub.reader())
-        assert found is not None, q
         ids, scores = _walk(q.matcher(sub, context))
-        assert found.ids.tolist() == ids, q
-        assert found.scores.tolist() == scores, q  # exactly: the same sums in the same order
+        # Whoosh's own tree, and the one built for arrays (phrases not walked as built).
+        for tree in (q, vectorized.for_arrays(q)):
+            found = vectorized.score_all(tree.matcher(sub, context), sub.reader())
+            assert found is not None, q
+            assert found.ids.tolist() == ids, q
+            assert found.scores.tolist() == scores, q  # exactly: the same sums, same order
         matched += len(ids)
     return matched
 
@@ -88,8 +90,49 @@ def test_queries_built_by_hand(archive: Archive) -> None:
         wq.Phrase("body", ["the", "copper", "smelter"], boost=1.7),
         wq.And([wq.Term("lang", "en"), wq.Term("body", "tariff")], boost=0.5),
         wq.Term("id", "a5"),
+        wq.AndMaybe(wq.Phrase("body", ["copper", "smelter"]),
+                    wq.Phrase("body", ["river", "bridge"], boost=0.7)),
     ]:
         _assert_same_as_whoosh(searcher, q)
+
+
+def test_a_phrase_and_not_a_word(archive: Archive) -> None:
+    # Whoosh's "and not" over a phrase matcher lets some articles holding the excluded
+    # word through; the arrays keep exactly the phrase's articles without it.
+    searcher = archive.searcher()
+    context = searcher.context(weighting=WEIGHTING)
+    phrase, word = wq.Phrase("body", ["copper", "smelter"]), wq.Term("body", "school")
+    for sub, _ in searcher.leaf_searchers():
+        wanted, scores = _walk(phrase.matcher(sub, context))
+        excluded = set(_walk(word.matcher(sub, context))[0])
+        expected = [(d, s) for d, s in zip(wanted, scores, strict=True) if d not in excluded]
+        for tree in (wq.AndNot(phrase, word), vectorized.for_arrays(wq.AndNot(phrase, word))):
+            found = vectorized.score_all(tree.matcher(sub, context), sub.reader())
+            assert found is not None
+            assert list(zip(found.ids.tolist(), found.scores.tolist(), strict=True)) == expected
+
+
+def _kinds(m: Any) -> set[str]:
+    found = {type(m).__name__}
+    for child in [getattr(m, name, None) for name in ("a", "b", "child")] + list(
+        getattr(m, "_submatchers", [])
+    ):
+        if child is not None:
+            found |= _kinds(child)
+    return found
+
+
+def test_the_tree_for_arrays_has_no_phrase_matcher_walking_as_it_is_built(
+    archive: Archive,
+) -> None:
+    searcher = archive.searcher()
+    context = searcher.context(weighting=WEIGHTING)
+    q, _ = parse_query('"copper smelter" river', searcher.schema, archive.settings)
+    q = rank_query(q)
+    sub = searcher.leaf_searchers()[0][0]
+    assert "SpanNear2Matcher" in _kinds(q.matcher(sub, context))
+    assert "SpanNear2Matcher" not in _kinds(vectorized.for_arrays(q).matcher(sub, context))
+    assert repr(vectorized.for_arrays(q)) != repr(q) and "Phrase" in repr(q)
 
 
 @pytest.mark.parametrize("text", ["budget -school", "copper AND (river OR bridge) -tariff"])
