@@ -31,9 +31,9 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Characters, Positions
-from whoosh import query as wq
 from whoosh.matching import binary, combo, mcore, wrappers
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
@@ -100,8 +100,10 @@ class _ExactPhrase(wq.Phrase):  # type: ignore[misc]
     the words for :func:`score_all` to check their positions."""
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
-        field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
-        if field is None or not field.format or not field.format.supports("positions"):
+        if self.fieldname not in searcher.schema:
+            return super().matcher(searcher, context)
+        field = searcher.schema[self.fieldname]
+        if not field.format or not field.format.supports("positions"):
             return super().matcher(searcher, context)
         reader = searcher.reader()
         terms = []
