@@ -4,17 +4,19 @@ A W3 posting block is one pickle of (article number deltas, weights, values). Re
 the article numbers of a block, to score it or to step over it, unpickles every value in
 it too: for a text field storing positions and character offsets that is nine tenths of
 the work, and most of the bytes decompressed. A *packed* block written here has the same
-header (so Whoosh's block skipping works unchanged) and then two parts, each compressed
-on its own:
+header (so Whoosh's block skipping works unchanged) and then three parts, each
+compressed on its own:
 
 * article numbers (uint32) and weights (none when all are 1.0, one float64 when all
   are equal, else float32 each);
-* the values: where each ends (uint32), then the values themselves.
+* the values, or for the packed formats of :mod:`indexer.formats` their heads (the
+  count and the positions): where each ends (uint32), then the heads;
+* the rest of those values (character offsets): where each ends, then the rest.
 
-Scoring reads the first part only; highlights and phrase checks read the second part of
-the blocks they need. :class:`ArchiveCodec` reads packed blocks and Whoosh's own alike
-(each term's postings start with a tag naming their layout), so a segment Whoosh writes
-itself (when deleting, for instance) stays readable. The codec is pickled into each
+Scoring reads the first part only, a phrase check the second, highlights all three.
+:class:`ArchiveCodec` reads packed blocks and Whoosh's own alike (each term's postings
+start with a tag naming their layout), so a segment Whoosh writes itself (when
+deleting, for instance) stays readable. The codec is pickled into each
 segment's entry in the index: it must stay at this import path.
 """
 
@@ -49,11 +51,12 @@ except ImportError:  # pragma: no cover - depends on the Whoosh release
 #: The tag at the start of a term's postings in packed blocks.
 PACKED_MAGIC = b"NAp1"
 
-# flags, size of part one, size of part two
-_PARTS = struct.Struct("<BII")
-_A_COMPRESSED, _B_COMPRESSED = 1, 2
+# flags, sizes of the three parts
+_PARTS = struct.Struct("<BIII")
+_A_COMPRESSED, _B_COMPRESSED, _C_COMPRESSED = 1, 2, 32
 _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = 0, 4, 8
 _WEIGHTS = 12
+_SPLIT = 16  # values split into heads (part two) and the rest (part three)
 _FLOAT64 = struct.Struct("<d")
 _WINDOW = 12  # a small zlib window: blocks are a few KB
 
@@ -136,7 +139,7 @@ class PackedLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
         if self._fixedsize == 0:  # a format without values
             self._values = (None,) * self._blocklength
             return
-        self._values = split_values(*read_values(self))
+        self._values = read_values(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +150,8 @@ class Block:
     head: tuple[Any, ...]  # Whoosh's block header: count, last id, max weight, ...
     flags: int
     numbers: bytes  # article numbers and weights (compressed when flagged)
-    values: bytes  # value ends and values (compressed when flagged)
+    values: bytes  # value (or head) ends and values (or heads), compressed when flagged
+    rest: bytes  # ends and rests of split values, compressed when flagged
 
     @property
     def count(self) -> int:
@@ -161,9 +165,14 @@ class Block:
         """(article numbers, weights), as arrays."""
         return _numbers(self.flags, self.count, self.numbers)
 
-    def ends_and_values(self) -> tuple[array[int], bytes]:
-        """(where each value ends, all values)."""
-        return _values(self.flags, self.count, self.values)
+    def heads(self) -> tuple[array[int], bytes]:
+        """(where each value's head ends, the heads): a packed format's count and
+        positions, without character offsets."""
+        return _values(self.flags & _B_COMPRESSED, self.count, self.values)
+
+    def value_list(self) -> list[bytes]:
+        """Each posting's whole value."""
+        return _value_list(self.flags, self.count, self.values, self.rest)
 
 
 def term_blocks(m: Any) -> list[Block] | None:
@@ -188,10 +197,10 @@ def packed_blocks(postfile: Any, offset: int, length: int) -> list[Block] | None
         stream.seek(at + 4)
         info = pickle.load(stream)
         head = stream.tell()
-        flags, size_a, size_b = _PARTS.unpack_from(data, head)
-        head += _PARTS.size
-        out.append(Block(offset + at, info, flags, data[head : head + size_a],
-                         data[head + size_a : head + size_a + size_b]))
+        flags, size_a, size_b, size_c = _PARTS.unpack_from(data, head)
+        b = head + _PARTS.size + size_a
+        out.append(Block(offset + at, info, flags, data[b - size_a : b], data[b : b + size_b],
+                         data[b + size_b : b + size_b + size_c]))
         at += 4 + abs(size)
         if size < 0:
             break
@@ -228,20 +237,27 @@ def remember(m: Any, offsets: array[int], last_ids: array[int]) -> None:
 
 def read_numbers(m: Any) -> tuple[array[int], array[float]]:
     """(article numbers, weights) of the packed block a matcher stands on, as arrays."""
-    flags, size_a, _ = _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))
+    flags, size_a, _, _ = _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))
     return _numbers(flags, m._blocklength, m._postfile.get(m._dataoffset + _PARTS.size, size_a))
 
 
-def read_values(m: Any) -> tuple[array[int], bytes]:
-    """(where each value ends, all values) of the packed block a matcher stands on."""
-    flags, size_a, size_b = _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))
-    data = m._postfile.get(m._dataoffset + _PARTS.size + size_a, size_b)
-    return _values(flags, m._blocklength, data)
+def read_values(m: Any) -> list[bytes]:
+    """Each posting's value in the packed block a matcher stands on."""
+    flags, size_a, size_b, size_c = _PARTS.unpack(m._postfile.get(m._dataoffset, _PARTS.size))
+    data = m._postfile.get(m._dataoffset + _PARTS.size + size_a, size_b + size_c)
+    return _value_list(flags, m._blocklength, data[:size_b], data[size_b:])
 
 
-def split_values(ends: array[int], blob: bytes) -> list[bytes]:
-    """Each posting's value, from where each ends and all of them."""
+def _pieces(ends: array[int], blob: bytes) -> list[bytes]:
     return [blob[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def _value_list(flags: int, count: int, values: bytes, rest: bytes) -> list[bytes]:
+    heads = _pieces(*_values(flags & _B_COMPRESSED, count, values))
+    if not flags & _SPLIT:
+        return heads
+    rests = _pieces(*_values(_B_COMPRESSED if flags & _C_COMPRESSED else 0, count, rest))
+    return [head + tail for head, tail in zip(heads, rests, strict=True)]
 
 
 def _numbers(flags: int, count: int, data: bytes) -> tuple[array[int], array[float]]:
@@ -274,18 +290,29 @@ def copy_block(postfile: Any, block: Block, base: int, compression: int, last: b
     numbers = pack(n + base for n in ids) + numbers[4 * block.count :]
     numbers, squeezed = _squeeze(numbers, compression)
     flags = (flags & ~_A_COMPRESSED) | (_A_COMPRESSED if squeezed else 0)
-    values = block.values
+    values, rest = block.values, block.rest
     if not flags & _B_COMPRESSED:
         values, squeezed = _squeeze(values, compression)
         flags |= _B_COMPRESSED if squeezed else 0
+    if not flags & _C_COMPRESSED:
+        rest, squeezed = _squeeze(rest, compression)
+        flags |= _C_COMPRESSED if squeezed else 0
     count, last_id, max_weight, _, min_length, max_length = block.head
     head = dumps((count, last_id + base, max_weight, compression, min_length, max_length), 2)
-    size = len(head) + _PARTS.size + len(numbers) + len(values)
+    _write(postfile, head, flags, numbers, values, rest, last)
+
+
+def _write(
+    postfile: Any, head: bytes, flags: int, numbers: bytes, values: bytes, rest: bytes,
+    last: bool,
+) -> None:
+    size = len(head) + _PARTS.size + len(numbers) + len(values) + len(rest)
     postfile.write_int(-size if last else size)
     postfile.write(head)
-    postfile.write(_PARTS.pack(flags, len(numbers), len(values)))
+    postfile.write(_PARTS.pack(flags, len(numbers), len(values), len(rest)))
     postfile.write(numbers)
     postfile.write(values)
+    postfile.write(rest)
 
 
 def _floats(data: bytes) -> array[float]:
@@ -305,12 +332,14 @@ def _squeeze(data: bytes, level: int) -> tuple[bytes, bool]:
 
 def write_block(
     postfile: Any, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes] | None,
-    lengths: Sequence[int], compression: int, last: bool,
+    lengths: Sequence[int], compression: int, last: bool, split: bool = False,
 ) -> None:
     """One packed block of postings (at most the codec's block size), at the file's end.
 
     `lengths` are the field lengths of the block's articles (0 for none); `values` None
-    for a format without values.
+    for a format without values. With `split`, values are those of a packed format
+    (:mod:`indexer.formats`): their heads (count and positions) are kept apart from the
+    rest.
     """
     count = len(ids)
     first = weights[0]
@@ -326,13 +355,19 @@ def write_block(
         part_a += struct.pack(f"<{count}f", *weights)
     part_a, squeezed = _squeeze(part_a, compression)
     flags |= _A_COMPRESSED if squeezed else 0
-    part_b = b""
+    part_b = part_c = b""
     if values is not None:
-        ends, end = [], 0
-        for value in values:
-            end += len(value)
-            ends.append(end)
-        part_b, squeezed = _squeeze(pack(ends) + b"".join(values), compression)
+        if split:
+            flags |= _SPLIT
+            heads, rests = [], []
+            for value in values:
+                cut = 4 * (1 + int.from_bytes(value[:4], "little"))
+                heads.append(value[:cut])
+                rests.append(value[cut:])
+            part_c, squeezed = _squeeze(_joined(rests), compression)
+            flags |= _C_COMPRESSED if squeezed else 0
+            values = heads
+        part_b, squeezed = _squeeze(_joined(values), compression)
         flags |= _B_COMPRESSED if squeezed else 0
     nonzero = [n for n in lengths if n]
     # The W3 block header, as Whoosh's matcher reads it for skipping.
@@ -344,9 +379,13 @@ def write_block(
         ),
         2,
     )
-    size = len(head) + _PARTS.size + len(part_a) + len(part_b)
-    postfile.write_int(-size if last else size)
-    postfile.write(head)
-    postfile.write(_PARTS.pack(flags, len(part_a), len(part_b)))
-    postfile.write(part_a)
-    postfile.write(part_b)
+    _write(postfile, head, flags, part_a, part_b, part_c, last)
+
+
+def _joined(pieces: Sequence[bytes]) -> bytes:
+    """Where each piece ends (uint32), then the pieces."""
+    ends, end = [], 0
+    for piece in pieces:
+        end += len(piece)
+        ends.append(end)
+    return pack(ends) + b"".join(pieces)

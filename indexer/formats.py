@@ -4,10 +4,11 @@ Whoosh's ``Positions`` and ``Characters`` formats pickle each posting's position
 character offsets) as a list of deltas: reading one posting means unpickling a list of
 tuples, and a results page over a large archive reads tens of thousands of them (every
 posting of a block is unpickled to read the block's article numbers). Here a value is
-little-endian uint32s: the count, then each position (``PackedPositions``) or each
-(position, start, end) (``PackedCharacters``). The postings writer
-(:mod:`indexer.codec`) keeps a block's values apart from its article numbers, and the
-phrase check (:mod:`indexer.vectorized`) reads many values at once as one array.
+little-endian uint32s: the count, then each position (``PackedPositions``), and then
+each start and each end (``PackedCharacters``). A value's *head*, the count and the
+positions, is what a phrase check needs: the postings writer (:mod:`indexer.codec`) keeps
+a block's heads apart from its article numbers and from the rest of its values, and the
+phrase check (:mod:`indexer.vectorized`) reads many heads at once as one array.
 
 Whoosh pickles the schema, formats included, into the index: these classes must stay at
 this import path. A change to what they write is a schema change
@@ -60,18 +61,20 @@ class PackedPositions(Positions):  # type: ignore[misc]
 
 
 class PackedCharacters(Characters):  # type: ignore[misc]
-    """Positions and character offsets of a term in a document: count, then each
-    (position, start, end)."""
+    """Positions and character offsets of a term in a document: count n, then the n
+    positions, the n starts and the n ends."""
 
     def encode(self, poslist: Any) -> bytes:
-        return pack(chain((len(poslist),), chain.from_iterable(poslist)))
+        return pack(chain((len(poslist),), *zip(*poslist, strict=True)))
 
     def decode_characters(self, valuestring: bytes) -> list[tuple[int, int, int]]:
         flat = unpack(valuestring)
-        return list(zip(flat[1::3], flat[2::3], flat[3::3], strict=True))
+        n = flat[0]
+        return list(zip(flat[1 : 1 + n], flat[1 + n : 1 + 2 * n], flat[1 + 2 * n :], strict=True))
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        return unpack(valuestring)[1::3].tolist()
+        n = int.from_bytes(valuestring[:4], "little")
+        return unpack(valuestring[4 : 4 + 4 * n]).tolist()
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return int(unpack(valuestring[:4])[0])

@@ -58,8 +58,8 @@ _BINARY = (
 )
 _SPAN_NEAR = SpanNear2.SpanNear2Matcher
 _BLOCKS = (W3LeafMatcher, PackedLeafMatcher)  # postings in the postings file
-#: uint32s per position in a packed value, by format
-_STRIDE = {PackedPositions: 1, PackedCharacters: 3}
+#: Formats whose values start with a count, then that many positions (uint32s)
+_PACKED = (PackedPositions, PackedCharacters)
 
 
 @dataclass(frozen=True)
@@ -337,17 +337,17 @@ class _Evaluation:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(positions per posting, every position) of the postings numbered `at`."""
         fmt = _format(m)
-        stride = _STRIDE.get(type(fmt))
-        if stride is not None and posted.blocks is not None:
+        packed = type(fmt) in _PACKED
+        if packed and posted.blocks is not None:
             if posted.words is None or posted.starts is None:
-                posted.words, posted.starts = _packed_values(posted.blocks)
-            return _gather(posted.words, posted.starts[at], stride)
+                posted.words, posted.starts = _packed_heads(posted.blocks)
+            return _gather(posted.words, posted.starts[at])
         assert posted.values is not None
         values = [posted.values[j] for j in at.tolist()]
-        if stride is not None:
+        if packed:
             words = np.frombuffer(b"".join(values), dtype="<u4")
             lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
-            return _gather(words, np.cumsum(lens) - lens, stride)
+            return _gather(words, np.cumsum(lens) - lens)
         return _positions(fmt, values)
 
 
@@ -460,13 +460,13 @@ def _read_packed(m: Any, blocks: list[Block]) -> _Postings:
     )
 
 
-def _packed_values(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
-    """Every value of a term's packed blocks as one uint32 array, and where each posting's
-    value starts in it."""
+def _packed_heads(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
+    """The heads (count and positions) of every value of a term's packed blocks as one
+    uint32 array, and where each posting's head starts in it."""
     blobs, starts = [], []
     base = 0
     for block in blocks:
-        ends, blob = block.ends_and_values()
+        ends, blob = block.heads()
         block_ends = np.frombuffer(ends, dtype=np.uint32).astype(np.int64)
         starts.append(base + np.concatenate(([0], block_ends[:-1])))
         blobs.append(blob)
@@ -475,14 +475,14 @@ def _packed_values(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
     return words, np.concatenate(starts) // 4
 
 
-def _gather(words: np.ndarray, starts: np.ndarray, stride: int) -> tuple[np.ndarray, np.ndarray]:
+def _gather(words: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(count, positions) of packed values starting at `starts` (word offsets): each is
-    a count, then `stride` words per occurrence, the position first."""
+    a count, then that many positions."""
     counts = words[starts].astype(np.int64)
     total = int(counts.sum())
     firsts = np.cumsum(counts) - counts
     within = np.arange(total, dtype=np.int64) - np.repeat(firsts, counts)
-    return counts, words[np.repeat(starts + 1, counts) + stride * within].astype(np.int64)
+    return counts, words[np.repeat(starts + 1, counts) + within].astype(np.int64)
 
 
 def _read_list(m: Any) -> _Postings:

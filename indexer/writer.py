@@ -40,7 +40,6 @@ from .codec import (
     ArchiveCodec,
     copy_block,
     packed_blocks,
-    split_values,
     write_block,
 )
 from .formats import PackedCharacters, PackedPositions
@@ -327,7 +326,7 @@ def _blocks(reader: Any, info: Any, fmt: Any) -> Any:
             if no_values:
                 yield ids, weights, (b"",) * block.count
                 continue
-            yield ids, weights, split_values(*block.ends_and_values())
+            yield ids, weights, block.value_list()
         return
     matcher = reader._terms._codec.postings_reader(reader._terms._postfile, info, fmt)
     while True:
@@ -381,12 +380,13 @@ class _TermWriter:
         start = postfile.tell()
         postfile.write(PACKED_MAGIC)
         count, block = len(ids), self.block
+        split = isinstance(writer._format, (PackedPositions, PackedCharacters))
         for first in range(0, count, block):
             end = first + block
             write_block(
                 postfile, ids[first:end], weights[first:end],
                 None if fixed == 0 else values[first:end], lens[first:end],
-                self.compression, last=end >= count,
+                self.compression, last=end >= count, split=split,
             )
         info.set_extent(start, postfile.tell() - start)
         writer._tindex.add(key, info.to_bytes())
