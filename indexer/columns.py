@@ -10,8 +10,10 @@ as long as it exists.
 
 Lengths are one byte per article (Whoosh's own lossy encoding): they are handed to the
 segment's reader in its own form, a ``bytes`` object indexed by article number. Other
-columns come back as lists of their raw stored values (bytes for text columns, sortable
-integers for dates).
+columns are held as arrays: text columns as a code per article and the distinct values
+(:class:`Codes`), numeric ones (dates) as an array of their sortable integers. Neither
+holds a Python object per article, which every full garbage collection would walk (a
+list per column of a 300,000-article segment added 15-20 ms to each).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def hold_lengths(reader: Any) -> None:
 def values(leaf: Any, fieldname: str) -> list[Any]:
     """Every article's raw stored value of a sortable column in one segment, by article
     number (the column's default where an article has none)."""
-    return _cached(leaf, fieldname, _column, leaf, fieldname)
+    return _cached(leaf, f"{fieldname}\x00values", _values, leaf, fieldname)  # type: ignore[no-any-return]
 
 
 def lengths(leaf: Any, fieldname: str) -> bytes | None:
@@ -121,20 +123,52 @@ def _column(leaf: Any, fieldname: str) -> list[Any]:
     return _read_all(leaf.column_reader(fieldname, translate=False))
 
 
+class Values:
+    """A column's values by article number, held as arrays (a list of a Python object per
+    article would make every full garbage collection walk it)."""
+
+    def __init__(self, leaf: Any, fieldname: str) -> None:
+        if _is_numeric(leaf, fieldname):
+            self._numbers: np.ndarray | None = numbers(leaf, fieldname)
+            self._size = len(self._numbers)
+        else:
+            self._numbers = None
+            self._codes = codes(leaf, fieldname)
+            self._size = len(self._codes.codes)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, docnum: int) -> Any:
+        if not 0 <= docnum < self._size:
+            raise IndexError(docnum)
+        if self._numbers is not None:
+            return int(self._numbers[docnum])
+        return self._codes.distinct[self._codes.codes[docnum]]
+
+
+def _values(leaf: Any, fieldname: str) -> Values:
+    return Values(leaf, fieldname)
+
+
+def _is_numeric(leaf: Any, fieldname: str) -> bool:
+    return isinstance(leaf.schema[fieldname].column_type, NumericColumn)
+
+
 def _codes(leaf: Any, fieldname: str) -> Codes:
     index: dict[Any, int] = {}
-    numbered = [index.setdefault(value, len(index)) for value in values(leaf, fieldname)]
+    numbered = [index.setdefault(value, len(index)) for value in _column(leaf, fieldname)]
     distinct = list(index)
     empty = np.array([not value for value in distinct], dtype=bool)
-    return Codes(np.array(numbered, dtype=np.int64), distinct, empty)
+    return Codes(np.array(numbered, dtype=np.int32), distinct, empty)
 
 
 def _numbers(leaf: Any, fieldname: str) -> np.ndarray:
     column = leaf.schema[fieldname].column_type
     dtype = {"Q": np.uint64, "q": np.int64, "I": np.uint32, "i": np.int32}.get(
-        getattr(column, "_typecode", ""), None
+        getattr(column, "_typecode", "")
     )
-    return np.array(values(leaf, fieldname), dtype=dtype)
+    return np.array(_column(leaf, fieldname), dtype=dtype)
 
 
 def _lengths(perdoc: Any, lenfield: str) -> bytes:

@@ -7,7 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .columns import values
+import numpy as np
+
+from .columns import codes
 from .search import FACETS
 from .store import Archive
 
@@ -47,10 +49,17 @@ def archive_stats(archive: Archive) -> ArchiveStats:
         return cached
     counted: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
     for leaf, _ in searcher.reader().leaf_readers():
-        deleted = set(leaf.deleted_docs()) if leaf.has_deletions() else ()
         for name, column in FACETS.items():
-            held = values(leaf, column)
-            counted[name].update(held[d] for d in range(len(held)) if d not in deleted)
+            held = codes(leaf, column)
+            present = held.codes
+            if leaf.has_deletions():
+                kept = np.ones(len(present), dtype=bool)
+                kept[list(leaf.deleted_docs())] = False
+                present = present[kept]
+            tally = np.bincount(present, minlength=len(held.distinct))
+            counted[name].update(
+                {held.distinct[code]: int(tally[code]) for code in np.flatnonzero(tally)}
+            )
     meta = archive.meta(directory)
     stats = ArchiveStats(
         total=searcher.doc_count(),

@@ -23,7 +23,6 @@ is left to Whoosh: :func:`score_all` returns None and the caller walks the match
 from __future__ import annotations
 
 import copy
-import pickle
 from array import array
 from dataclasses import dataclass
 from functools import reduce
@@ -33,7 +32,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.formats import Characters, Positions
+from whoosh.formats import Positions
 from whoosh.matching import binary, combo, mcore, wrappers
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
@@ -503,54 +502,7 @@ def _read_list(m: Any) -> _Postings:
 
 
 def _positions(fmt: Any, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """(positions per value, every position) of encoded Positions/Characters values."""
-    if type(fmt) in (Positions, Characters):
-        decoded = _decode_all(values, type(fmt) is Characters)
-        if decoded is not None:
-            return decoded
+    """(positions per value, every position) of values of any positional format."""
     lists = [fmt.decode_positions(v) for v in values]
     counts = np.array([len(p) for p in lists], dtype=np.int64)
     return counts, np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
-
-
-_HEAD = 4  # Whoosh's values start with the count as an unsigned int, then a pickle
-
-
-def _decode_all(values: list[bytes], chars: bool) -> tuple[np.ndarray, np.ndarray] | None:
-    """Decode many values with one unpickling: each value's pickle (a list of position
-    deltas, or of (position, start, length) deltas) becomes one item of a list."""
-    pieces = []
-    for v in values:
-        body = v[_HEAD:]
-        if body[:2] == b"\x80\x02":
-            body = body[2:]
-        if body[-1:] == b".":
-            body = body[:-1]
-        pieces.append(body)
-    try:
-        lists = pickle.loads(b"\x80\x02(" + b"".join(pieces) + b"l.")
-    except Exception:
-        return None
-    counts = np.frombuffer(b"".join(v[:_HEAD] for v in values), dtype=">u4").astype(np.int64)
-    if len(lists) != len(values) or not np.array_equal(
-        np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), counts
-    ):
-        return None
-    total = int(counts.sum())
-    try:
-        if chars:
-            flat = np.fromiter(
-                chain.from_iterable(chain.from_iterable(lists)), dtype=np.int64, count=3 * total
-            )
-            steps = flat[0::3]
-        else:
-            steps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
-    except (TypeError, ValueError):
-        return None
-    # Positions are deltas within each value: a running sum, restarted at each value.
-    running = np.cumsum(steps)
-    firsts = np.cumsum(counts) - counts
-    nonempty = counts > 0
-    base = np.zeros(len(values), dtype=np.int64)
-    base[nonempty] = running[firsts[nonempty]] - steps[firsts[nonempty]]
-    return counts, running - np.repeat(base, counts)

@@ -142,7 +142,7 @@ def test_lengths_and_columns_are_read_once_per_segment(archive: Archive) -> None
     for leaf, _ in searcher.reader().leaf_readers():
         for name in ("group", "source_name", "published"):
             held = columns.values(leaf, name)
-            assert held == list(leaf.column_reader(name, translate=False))
+            assert list(held) == list(leaf.column_reader(name, translate=False))
             assert columns.values(leaf, name) is held
         lengths = leaf._perdoc._readers["_body_len"]
         assert isinstance(lengths, bytes) and len(lengths) == leaf.doc_count_all()

@@ -267,3 +267,21 @@ def test_skipping_by_block_directory_lands_where_walking_does(archive: Archive) 
             walked.skip_to(target)
             assert walked.id() == target
     assert tried >= 2
+
+
+def test_a_plain_whoosh_index_scores_the_same(tmp_path: Path) -> None:
+    """Whoosh's own formats (pickled positions) and blocks, with its own codec."""
+    from whoosh.fields import ID, TEXT, Schema
+
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    ix = index.create_in(str(folder), Schema(id=ID(stored=True), body=TEXT(phrase=True)))
+    words = "copper smelter river bridge school tariff the of".split()
+    with ix.writer() as w:
+        for i in range(700):
+            body = " ".join(words[(i * k) % len(words)] for k in range(1, 40 + i % 50))
+            w.add_document(id=str(i), body=body)
+    with ix.searcher() as searcher:
+        for q in [wq.Phrase("body", ["copper", "smelter"]), wq.Term("body", "river"),
+                  wq.Or([wq.Phrase("body", ["the", "of"]), wq.Term("body", "tariff")])]:
+            assert _assert_same_as_whoosh(searcher, q)
