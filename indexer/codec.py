@@ -177,10 +177,18 @@ class Block:
 
 def term_blocks(m: Any) -> list[Block] | None:
     """Every block of a postings matcher's term, read in one piece (None: not packed)."""
-    length = m._length
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
-        length = length[0]
-    return packed_blocks(m._postfile, m._startoffset, length)
+    return packed_blocks(m._postfile, m._startoffset, _number(m._length))
+
+
+def extent(info: Any) -> tuple[int, int]:
+    """(offset, length) of a term's postings in the postings file, from its term info."""
+    offset, length = info.extent()
+    return offset, _number(length)
+
+
+def _number(length: Any) -> int:
+    # W3TermInfo.from_bytes leaves the length a 1-tuple (what struct.unpack returns).
+    return length[0] if isinstance(length, tuple) else length  # type: ignore[no-any-return]
 
 
 def packed_blocks(postfile: Any, offset: int, length: int) -> list[Block] | None:

@@ -35,13 +35,7 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import NO_MERGE, SegmentWriter
 
-from .codec import (
-    PACKED_MAGIC,
-    ArchiveCodec,
-    copy_block,
-    packed_blocks,
-    write_block,
-)
+from .codec import PACKED_MAGIC, ArchiveCodec, copy_block, extent, packed_blocks, write_block
 from .formats import PackedCharacters, PackedPositions
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
@@ -315,10 +309,7 @@ def _blocks(reader: Any, info: Any, fmt: Any) -> Any:
         ids, weights, values = info.inlined_postings()
         yield ids, weights, values or (b"",) * len(ids)
         return
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
-        length = length[0]
-    packed = packed_blocks(reader._terms._postfile, offset, length)
+    packed = packed_blocks(reader._terms._postfile, *extent(info))
     if packed is not None:  # read in one piece, without a matcher
         no_values = fmt.fixed_value_size() == 0
         for block in packed:
@@ -399,10 +390,7 @@ class _TermWriter:
         for source, info in found:
             if source.docmap is not None or info.is_inlined():
                 return False
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
-                length = length[0]
-            blocks = packed_blocks(source.reader._terms._postfile, offset, length)
+            blocks = packed_blocks(source.reader._terms._postfile, *extent(info))
             if not blocks:
                 return False
             parts.append((source.base, info, blocks))
