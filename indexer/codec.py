@@ -165,6 +165,20 @@ class Block:
         """(article numbers, weights), as arrays."""
         return _numbers(self.flags, self.count, self.numbers)
 
+    def raw_numbers(self) -> tuple[bytes, bytes | float]:
+        """(article numbers as little-endian uint32s, weights: little-endian float32s, or
+        the one weight of every posting)."""
+        data = self.numbers
+        if self.flags & _A_COMPRESSED:
+            data = zlib.decompress(data)
+        cut = 4 * self.count
+        kind = self.flags & _WEIGHTS
+        if kind == _WEIGHTS_ONE:
+            return data[:cut], 1.0
+        if kind == _WEIGHTS_SAME:
+            return data[:cut], _FLOAT64.unpack_from(data, cut)[0]  # type: ignore[no-any-return]
+        return data[:cut], data[cut:]
+
     def heads(self) -> tuple[array[int], bytes]:
         """(where each value's head ends, the heads): a packed format's count and
         positions, without character offsets."""

@@ -448,30 +448,41 @@ def _read_packed(m: Any, blocks: list[Block]) -> _Postings:
     """A term's article numbers and weights from packed blocks (values left packed)."""
     ids, weights = [], []
     for block in blocks:
-        block_ids, block_weights = block.ids_and_weights()
-        ids.append(np.frombuffer(block_ids, dtype=np.uint32))
-        weights.append(np.frombuffer(block_weights, dtype=block_weights.typecode))
+        block_ids, block_weights = block.raw_numbers()
+        ids.append(block_ids)
+        weights.append(
+            np.frombuffer(block_weights, dtype="<f4") if isinstance(block_weights, bytes)
+            else np.full(block.count, block_weights, dtype=np.float64)
+        )
     # Highlighting these articles next skips straight to their blocks.
     remember(m, array("q", (b.offset for b in blocks)), array("q", (b.last_id for b in blocks)))
     return _Postings(
-        np.concatenate(ids).astype(np.int64), np.concatenate(weights).astype(np.float64),
-        blocks=blocks,
+        np.frombuffer(b"".join(ids), dtype="<u4").astype(np.int64),
+        np.concatenate(weights).astype(np.float64), blocks=blocks,
     )
 
 
 def _packed_heads(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
     """The heads (count and positions) of every value of a term's packed blocks as one
     uint32 array, and where each posting's head starts in it."""
-    blobs, starts = [], []
+    ends, blobs, bases = [], [], []
     base = 0
     for block in blocks:
-        ends, blob = block.heads()
-        block_ends = np.frombuffer(ends, dtype=np.uint32).astype(np.int64)
-        starts.append(base + np.concatenate(([0], block_ends[:-1])))
+        block_ends, blob = block.heads()
+        ends.append(block_ends)
         blobs.append(blob)
+        bases.append(base)
         base += len(blob)
-    words = np.frombuffer(b"".join(blobs), dtype="<u4")
-    return words, np.concatenate(starts) // 4
+    counts = np.fromiter((b.count for b in blocks), dtype=np.int64, count=len(blocks))
+    stops = np.frombuffer(b"".join(e.tobytes() for e in ends), dtype=np.uint32).astype(np.int64)
+    # Each head starts where the one before it in its block ends (the first at 0), plus
+    # where its block's heads start.
+    firsts = np.cumsum(counts) - counts
+    starts = np.empty_like(stops)
+    starts[1:] = stops[:-1]
+    starts[firsts] = 0
+    starts += np.repeat(np.array(bases, dtype=np.int64), counts)
+    return np.frombuffer(b"".join(blobs), dtype="<u4"), starts // 4
 
 
 def _gather(words: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
