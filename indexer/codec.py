@@ -168,16 +168,7 @@ class Block:
     def raw_numbers(self) -> tuple[bytes, bytes | float]:
         """(article numbers as little-endian uint32s, weights: little-endian float32s, or
         the one weight of every posting)."""
-        data = self.numbers
-        if self.flags & _A_COMPRESSED:
-            data = zlib.decompress(data)
-        cut = 4 * self.count
-        kind = self.flags & _WEIGHTS
-        if kind == _WEIGHTS_ONE:
-            return data[:cut], 1.0
-        if kind == _WEIGHTS_SAME:
-            return data[:cut], _FLOAT64.unpack_from(data, cut)[0]  # type: ignore[no-any-return]
-        return data[:cut], data[cut:]
+        return _raw_numbers(self.flags, self.count, self.numbers)
 
     def heads(self) -> tuple[array[int], bytes]:
         """(where each value's head ends, the heads): a packed format's count and
@@ -282,18 +273,23 @@ def _value_list(flags: int, count: int, values: bytes, rest: bytes) -> list[byte
     return [head + tail for head, tail in zip(heads, rests, strict=True)]
 
 
-def _numbers(flags: int, count: int, data: bytes) -> tuple[array[int], array[float]]:
+def _raw_numbers(flags: int, count: int, data: bytes) -> tuple[bytes, bytes | float]:
     if flags & _A_COMPRESSED:
         data = zlib.decompress(data)
-    ids = unpack(data[: 4 * count])
+    cut = 4 * count
     kind = flags & _WEIGHTS
     if kind == _WEIGHTS_ONE:
-        weights: Any = array("d", (1.0,)) * count
-    elif kind == _WEIGHTS_SAME:
-        weights = array("d", _FLOAT64.unpack_from(data, 4 * count)) * count
-    else:
-        weights = _floats(data[4 * count :])
-    return ids, weights
+        return data[:cut], 1.0
+    if kind == _WEIGHTS_SAME:
+        return data[:cut], _FLOAT64.unpack_from(data, cut)[0]  # type: ignore[no-any-return]
+    return data[:cut], data[cut:]
+
+
+def _numbers(flags: int, count: int, data: bytes) -> tuple[array[int], array[float]]:
+    ids, weights = _raw_numbers(flags, count, data)
+    if isinstance(weights, bytes):
+        return unpack(ids), _floats(weights)
+    return unpack(ids), array("d", (weights,)) * count
 
 
 def _values(flags: int, count: int, data: bytes) -> tuple[array[int], bytes]:
