@@ -302,7 +302,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         if known is None:
             assert tally is not None
             facets = {
-                name: _facet_counts(name, searcher.schema[column], tally.counts[name])
+                name: facet_counts(name, searcher.schema[column], tally.counts[name])
                 for name, column in FACETS.items()
             }
             known = _Found(tally.total, facets, best, depth)
@@ -361,10 +361,14 @@ KEPT_PER_SEARCH = 100
 _summaries = _LRU(1024)  # (index generation, query, sort) -> _Found
 
 
-def _facet_counts(name: str, field: Any, counted: dict[Any, int]) -> list[tuple[str, int]]:
+def facet_counts(
+    name: str, field: Any, counted: dict[Any, int], newest_year_first: bool = True
+) -> list[tuple[str, int]]:
+    """(value, count) of a facet from counts by raw column value: years in order (newest
+    first unless told otherwise), other facets most frequent first."""
     counts = [(field.from_column_value(v), n) for v, n in counted.items() if v]
     if name == "year":
-        return sorted(counts, reverse=True)
+        return sorted(counts, reverse=newest_year_first)
     return sorted(counts, key=lambda vc: (-vc[1], vc[0]))
 
 

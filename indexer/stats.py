@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .columns import codes
-from .search import FACETS
+from .search import FACETS, facet_counts
 from .store import Archive
 
 _cache: dict[tuple[str, int | None, int], ArchiveStats] = {}
@@ -66,7 +66,9 @@ def archive_stats(archive: Archive) -> ArchiveStats:
         created=meta.get("created"),
         schema_version=meta.get("schema_version"),
         counts={
-            name: _counts(name, searcher.schema[FACETS[name]], counted[name]) for name in FACETS
+            # About page: years oldest first.
+            name: facet_counts(name, searcher.schema[FACETS[name]], counted[name], False)
+            for name in FACETS
         },
     )
     with _lock:
@@ -74,10 +76,3 @@ def archive_stats(archive: Archive) -> ArchiveStats:
         _cache[key] = stats
     return stats
 
-
-def _counts(name: str, field: Any, counted: Counter[Any]) -> list[tuple[str, int]]:
-    """Years in order, other facets most frequent first."""
-    counts = [(field.from_column_value(v), n) for v, n in counted.items() if v]
-    if name == "year":
-        return sorted(counts)
-    return sorted(counts, key=lambda vc: (-vc[1], vc[0]))
