@@ -45,15 +45,14 @@ def hold_lengths(reader: Any) -> None:
         if not isinstance(held, dict):  # another codec: Whoosh reads lengths itself
             continue
         for name, field in leaf.schema.items():
-            if not field.scorable:
+            if not field.scorable or _lenfield(name) in held:
                 continue
-            lenfield = _lenfield(name)
-            if lenfield in held or not perdoc.has_column(lenfield):
-                continue
-            held[lenfield] = _cached(leaf, lenfield, _lengths, perdoc, lenfield)
+            column = lengths(leaf, name)
+            if column is not None:
+                held[_lenfield(name)] = column
 
 
-def values(leaf: Any, fieldname: str) -> list[Any]:
+def values(leaf: Any, fieldname: str) -> Values:
     """Every article's raw stored value of a sortable column in one segment, by article
     number (the column's default where an article has none)."""
     return _cached(leaf, f"{fieldname}\x00values", _values, leaf, fieldname)  # type: ignore[no-any-return]
