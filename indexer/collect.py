@@ -213,9 +213,9 @@ def _take(
     else:
         column = numbers(leaf, by_column)[ids]
         dated = column != missing_value(leaf, by_column)
-        if newest:  # largest first, as an ascending key
-            column = np.iinfo(column.dtype).max - column
-        order = np.lexsort((ids, column, ~dated))  # articles without a value last
+        # Largest first when newest (as an ascending key); articles without a value last.
+        ascending = np.iinfo(column.dtype).max - column if newest else column
+        order = np.lexsort((ids, ascending, ~dated))
     stories = codes(leaf, STORY_COLUMN)
     story = stories.codes[ids]
     # One key per story: its group's code, or (in no group) the article's own.
@@ -226,10 +226,9 @@ def _take(
         docnum = int(ids[at])
         if by_column is None:
             rank: Any = float(scores[at])
-        else:
-            value = values(leaf, by_column)[docnum]
-            rank = (0, 0) if value == missing_value(leaf, by_column) else (
-                1, value if newest else -value)
+        else:  # the key the walked path gives: (0, 0) without a value
+            value = int(column[at])
+            rank = (1, value if newest else -value) if dated[at] else (0, 0)
         best.offer(rank, offset + docnum, stories.distinct[story[at]])
 
 
