@@ -7,6 +7,7 @@ import random
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,13 +49,17 @@ def _articles(count: int, seed: int = 7) -> list[Article]:
     return out
 
 
+def several_segments(folder: Path, seed: int, batch_size: int) -> Archive:
+    """An archive of 2,500 such articles in small batches and no final merge: several
+    segments, so offsets are exercised too."""
+    archive = Archive(make_settings(folder, batch_size=batch_size, max_segments=0))
+    archive.add(_articles(2500, seed))
+    return archive
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    # Small batches and no final merge: several segments, so offsets are exercised too.
-    settings = make_settings(tmp_path_factory.mktemp("collect") / "index",
-                             batch_size=700, max_segments=0)
-    archive = Archive(settings)
-    archive.add(_articles(2500))
+    archive = several_segments(tmp_path_factory.mktemp("collect") / "index", 7, 700)
     yield archive
     archive.close()
 

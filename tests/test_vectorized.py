@@ -20,8 +20,7 @@ from indexer.schema import build_schema, to_document
 from indexer.search import WEIGHTING, SearchRequest, parse_query, rank_query, search
 from indexer.store import Archive
 
-from .conftest import make_settings
-from .test_collect import _articles, _reference
+from .test_collect import _articles, _reference, several_segments
 
 QUERIES = [
     "copper", "copper smelter", "copper OR tariff OR river", '"copper smelter"',
@@ -58,10 +57,7 @@ def _assert_same_as_whoosh(searcher: Any, q: wq.Query) -> int:
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    settings = make_settings(tmp_path_factory.mktemp("vectorized") / "index",
-                             batch_size=800, max_segments=0)
-    archive = Archive(settings)
-    archive.add(_articles(2500, seed=11))
+    archive = several_segments(tmp_path_factory.mktemp("vectorized") / "index", 11, 800)
     ix = archive.open_index()
     with ix.writer() as w:  # deletions: Whoosh filters them out of every matcher
         for i in range(0, 2500, 9):
