@@ -86,6 +86,12 @@ def numbers(leaf: Any, fieldname: str) -> np.ndarray:
     return _cached(leaf, f"{fieldname}\x00numbers", _numbers, leaf, fieldname)  # type: ignore[no-any-return]
 
 
+def words(leaf: Any, fieldname: str) -> list[str]:
+    """Every word of a field in one segment, in order (for spelling suggestions: Whoosh's
+    term cursor seeks through the file for each step of a fuzzy match)."""
+    return _cached(leaf, f"{fieldname}\x00words", _words, leaf, fieldname)  # type: ignore[no-any-return]
+
+
 def missing_value(leaf: Any, fieldname: str) -> Any:
     """The raw value a column gives an article that has none."""
     return leaf.schema[fieldname].column_type.default_value()
@@ -168,6 +174,11 @@ def _numbers(leaf: Any, fieldname: str) -> np.ndarray:
         getattr(column, "_typecode", "")
     )
     return np.array(_column(leaf, fieldname), dtype=dtype)
+
+
+def _words(leaf: Any, fieldname: str) -> list[str]:
+    field = leaf.schema[fieldname]
+    return [field.from_bytes(term) for term in leaf.lexicon(fieldname)]
 
 
 def _lengths(perdoc: Any, lenfield: str) -> bytes:

@@ -229,6 +229,8 @@ def group_size(searcher: Any, group: str | None) -> int:
     """How many articles of the index belong to a group (1 for an ungrouped article)."""
     if not group:
         return 1
+    if not searcher.reader().has_deletions():  # the term's count is the answer
+        return max(1, searcher.doc_frequency("group", group))
     return max(1, sum(1 for _ in searcher.document_numbers(group=group)))
 
 

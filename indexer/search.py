@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.codec.base import Automata
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
@@ -21,6 +23,7 @@ from whoosh.qparser import (
     PlusMinusPlugin,
 )
 
+from . import columns
 from .collect import ColumnRange, Found, Tally, top_stories
 from .config import Settings
 from .dedupe import group_size
@@ -745,13 +748,36 @@ def _spelling(reader: Any, word: str) -> list[str]:
     for distance in (1, 2):
         candidates: set[str] = set()
         for form in {key[0], word.lower()}:
-            for term in reader.terms_within("body", form, distance, prefix=1):
-                candidates.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
+            candidates.update(_words_within(reader, form, distance))
         candidates.discard(key[0])
         if candidates:
-            ranked = sorted(candidates, key=lambda t: -reader.doc_frequency("body", t))
+            ranked = sorted(candidates, key=lambda t: (-reader.doc_frequency("body", t), t))
             return [w for w in (_surface(reader, t) for t in ranked[:2]) if w]
     return []
+
+
+def _words_within(reader: Any, word: str, distance: int) -> set[str]:
+    """Body words of the index within `distance` edits of `word`, sharing its first letter:
+    Whoosh's own Levenshtein automaton, stepped through each segment's words in memory."""
+    dfa = Automata.levenshtein_dfa(word, distance, 1)
+    found: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        found.update(Automata.find_matches(dfa, _WordCursor(columns.words(leaf, "body"))))
+    return found
+
+
+class _WordCursor:
+    """The two steps of a term cursor the automaton uses, over a sorted list of words."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.at = 0
+
+    def text(self) -> str | None:
+        return self.words[self.at] if self.at < len(self.words) else None
+
+    def find(self, word: str) -> None:
+        self.at = bisect_left(self.words, word, self.at)
 
 
 def _surface(reader: Any, term: str) -> str | None:

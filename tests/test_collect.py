@@ -198,3 +198,23 @@ def test_whether_few_articles_hold_every_word(archive: Archive, text: str, few: 
     ]
     assert (len(holding) < MIN_HITS_BEFORE_SUGGESTING) is few
     assert _few_hold_every_word(searcher, q) is few
+
+
+@pytest.mark.parametrize("word", ["coper", "smeltr", "serial17", "serial2499", "brigde", "xyz"])
+@pytest.mark.parametrize("distance", [1, 2])
+def test_spelling_candidates_are_whooshs_own(archive: Archive, word: str, distance: int) -> None:
+    """The words within a distance, stepped through each segment's words in memory, are
+    the words Whoosh's automaton finds through each segment's term cursor. (Over several
+    segments Whoosh compares every word instead, which also counts transpositions.)"""
+    from indexer.search import _words_within
+
+    reader = archive.searcher().reader()
+    assert len(reader.leaf_readers()) > 1
+    expected = {
+        t.decode("utf-8") if isinstance(t, bytes) else t
+        for leaf, _ in reader.leaf_readers()
+        for t in leaf.terms_within("body", word, distance, prefix=1)
+    }
+    assert _words_within(reader, word, distance) == expected
+    if word.startswith("serial"):
+        assert expected  # words of the last segments as of the first

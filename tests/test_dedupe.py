@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer import admin
 from indexer.article import Article
 from indexer.config import load_settings
 from indexer.dedupe import fingerprint, folded_text, similarity, versions
@@ -176,6 +177,9 @@ def test_copies_are_one_story_in_search(stories: Path, tmp_path: Path) -> None:
     page = search(archive, SearchRequest(q="渡轮 OR museum OR bridge"))
     assert page.total == 3
     assert sorted(h["versions"] for h in page.to_dict()["hits"]) == [1, 2, 3]
+    # A deleted copy is no longer counted, though its segment still lists it.
+    assert admin.delete(archive, ["wire-ferry"]) == 1
+    assert hits(archive, "夜班渡轮") == [("courier-ferry", 2)]
     archive.close()
 
 
