@@ -117,8 +117,19 @@ def test_lean_index_answers_like_whoosh(tmp_path: Path, q: str) -> None:
     assert answers[0] == answers[1] and answers[0]
 
 
+@pytest.mark.parametrize("processes", [1, 3], ids=["one process", "with helpers"])
 @pytest.mark.parametrize("deletions", [False, True], ids=["whole", "with deletions"])
-def test_lean_merge_builds_what_whoosh_optimize_builds(tmp_path: Path, deletions: bool) -> None:
+def test_lean_merge_builds_what_whoosh_optimize_builds(
+    tmp_path: Path, deletions: bool, processes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import writer
+
+    # A merge this small is shared out only when told to: the writer and two helpers.
+    monkeypatch.setattr(writer, "PARALLEL_MERGE_MIN_DOCS", 0 if processes > 1 else 10**9)
+    monkeypatch.setattr(writer, "_cores", lambda: processes)
+    parts: list[Any] = []
+    split = writer._split
+    monkeypatch.setattr(writer, "_split", lambda *args: parts.append(split(*args)) or parts[-1])
     merged = []
     for name, lean in (("whoosh", False), ("lean", True)):
         ix = _build(tmp_path / name, lean=True)  # the same segments, written by the lean writer
@@ -138,3 +149,5 @@ def test_lean_merge_builds_what_whoosh_optimize_builds(tmp_path: Path, deletions
     assert merged[1][0] == merged[0][0]  # stored fields and lengths, in the same order
     assert merged[1][1].keys() == merged[0][1].keys()
     assert merged[1][1] == merged[0][1]
+    assert len(parts) == 1 and len(parts[0]) == processes  # term ranges, one per process
+    assert not [p for p in (tmp_path / "lean").iterdir() if p.name.startswith(".merge-")]
