@@ -188,12 +188,11 @@ def floor_worker(source: Path) -> None:
     import multiprocessing
 
     from indexer import pipeline
-    from indexer.config import load_settings
+    from indexer.config import cores, load_settings
 
     segmenter = load_settings(ROOT / "config.toml").segmenter
-    cores = pipeline.default_workers() + 1
     pipeline._init_worker(segmenter, None)
-    with multiprocessing.get_context("fork").Pool(cores) as pool:
+    with multiprocessing.get_context("fork").Pool(cores()) as pool:
         count = sum(pool.imap_unordered(_floor_unit, pipeline._units([source], None), chunksize=1))
     print(count)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ class Settings:
     source_paths: tuple[Path, ...] = ()
     segmenter: str = "rjieba"
     batch_size: int = 1000
-    workers: int = -1  # worker processes beside the writer; -1: one per core but one
+    workers: int = -1  # worker processes beside the writer; -1: one per core
     max_segments: int = 8  # merge into one segment after a run that leaves more; 0: never
     max_file_mb: float = 50.0
     writer_timeout: float = 30.0
@@ -144,3 +145,10 @@ def _validate(values: dict[str, Any], base: Path) -> Settings:
     if not 0.5 <= settings.near_threshold <= 1.0:
         raise ConfigError("dedupe.near_threshold must be between 0.5 and 1.0")
     return settings
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

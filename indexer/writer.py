@@ -47,6 +47,7 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 
 from . import columns
 from .codec import PACKED_MAGIC, ArchiveCodec, copy_block, extent, packed_blocks, write_block
+from .config import cores
 from .formats import PackedCharacters, PackedPositions
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
@@ -419,7 +420,7 @@ WRITER_SHARE = 0.8
 
 def _split(sources: list[_Source], count: int) -> list[tuple[Any, Any]]:
     """Term ranges [low, high) of similar work, one per process merging."""
-    processes = min(MAX_MERGE_PROCESSES, _cores())
+    processes = min(MAX_MERGE_PROCESSES, cores())
     if processes < 2 or count < PARALLEL_MERGE_MIN_DOCS or not sources:
         return [(None, None)]
     # Work follows the terms and their postings: cut the largest segment's terms into
@@ -446,12 +447,6 @@ def _split(sources: list[_Source], count: int) -> list[tuple[Any, Any]]:
             cuts.append(key)
     cuts.append(None)
     return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 @dataclass

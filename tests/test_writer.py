@@ -126,7 +126,7 @@ def test_lean_merge_builds_what_whoosh_optimize_builds(
 
     # A merge this small is shared out only when told to: the writer and two helpers.
     monkeypatch.setattr(writer, "PARALLEL_MERGE_MIN_DOCS", 0 if processes > 1 else 10**9)
-    monkeypatch.setattr(writer, "_cores", lambda: processes)
+    monkeypatch.setattr(writer, "cores", lambda: processes)
     parts: list[Any] = []
     split = writer._split
     monkeypatch.setattr(writer, "_split", lambda *args: parts.append(split(*args)) or parts[-1])
