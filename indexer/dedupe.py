@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .article import Article
 from .fold import HAN, fold
 
@@ -80,27 +82,41 @@ def fingerprint(
     lowered = text.lower()
     han = _HAN_CHAR.findall(lowered)
     units = _UNITS.findall(lowered)
+    if not units:
+        return Fingerprint(exact, ())
     if han and len(han) * 2 >= len(units):
-        chars = "".join(han)
+        # Character shingles: chars[i : i + size].
+        joined = "".join(han)
         size = chinese_shingle
-        shingles: Iterable[str] = (
-            chars[i : i + size] for i in range(max(1, len(chars) - size + 1))
-        )
+        starts = np.arange(len(han))
+        ends = starts + 1
     else:
+        # Word shingles: " ".join(units[i : i + size]), each a stretch of the joined words.
+        joined = " ".join(units)
         size = english_shingle
-        shingles = (" ".join(units[i : i + size]) for i in range(max(1, len(units) - size + 1)))
-    return Fingerprint(exact, _minhash(shingles) if units else ())
+        ends = np.cumsum([len(u) + 1 for u in units]) - 1
+        starts = ends - [len(u) for u in units]
+    count = max(1, len(starts) - size + 1)
+    last = np.minimum(np.arange(count) + size, len(starts)) - 1
+    # Where each character starts in the UTF-8 bytes.
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+    offsets = np.concatenate(([0], np.cumsum(widths)))
+    # Each shingle's CRC-32, read from the text's bytes without a string per shingle.
+    view = memoryview(joined.encode("utf-8"))
+    crc32 = zlib.crc32
+    spans = zip(offsets[starts[:count]].tolist(), offsets[ends[last]].tolist(), strict=True)
+    hashes = np.array([crc32(view[a:b]) for a, b in spans], dtype=np.uint32)
+    return Fingerprint(exact, _minhash(hashes))
 
 
-def _minhash(shingles: Iterable[str]) -> tuple[int, ...]:
-    """One-permutation MinHash: each shingle's hash falls in one bin, each bin keeps its least."""
-    bins = [_EMPTY] * SIGNATURE_SIZE
-    mask = (1 << _BIN_BITS) - 1
-    for shingle in shingles:
-        h = (zlib.crc32(shingle.encode("utf-8")) * 0x9E3779B1) & 0xFFFFFFFF
-        slot, value = h >> _BIN_BITS, h & mask
-        if value < bins[slot]:
-            bins[slot] = value
+def _minhash(crcs: np.ndarray) -> tuple[int, ...]:
+    """One-permutation MinHash of the shingles' CRC-32s: each shingle's hash falls in one
+    bin, each bin keeps its least."""
+    hashed = (crcs.astype(np.uint64) * 0x9E3779B1) & 0xFFFFFFFF
+    bins_np = np.full(SIGNATURE_SIZE, _EMPTY, dtype=np.uint64)
+    np.minimum.at(bins_np, hashed >> _BIN_BITS, hashed & ((1 << _BIN_BITS) - 1))
+    bins = [int(v) for v in bins_np]
     if _EMPTY in bins and any(v != _EMPTY for v in bins):
         # Densify: an empty bin borrows the next filled bin's value, marked by the distance.
         filled = [i for i, v in enumerate(bins) if v != _EMPTY]

@@ -322,3 +322,55 @@ def test_project_config_documents_the_defaults() -> None:
     settings = load_settings(ROOT / "config.toml")
     assert settings.dedupe and settings.near_threshold == 0.7
     assert (settings.chinese_shingle, settings.english_shingle) == (4, 3)
+
+
+def _reference_minhash(text: str, chinese_shingle: int = 4, english_shingle: int = 3) -> tuple[int, ...]:
+    """The MinHash as first written: a CRC-32 per shingle string, one at a time."""
+    import zlib
+
+    from indexer.dedupe import _BIN_BITS, _EMPTY, _HAN_CHAR, _UNITS, SIGNATURE_SIZE
+
+    lowered = text.lower()
+    han, units = _HAN_CHAR.findall(lowered), _UNITS.findall(lowered)
+    if not units:
+        return ()
+    if han and len(han) * 2 >= len(units):
+        chars, size = "".join(han), chinese_shingle
+        shingles = [chars[i : i + size] for i in range(max(1, len(chars) - size + 1))]
+    else:
+        size = english_shingle
+        shingles = [" ".join(units[i : i + size]) for i in range(max(1, len(units) - size + 1))]
+    bins = [_EMPTY] * SIGNATURE_SIZE
+    for shingle in shingles:
+        h = (zlib.crc32(shingle.encode("utf-8")) * 0x9E3779B1) & 0xFFFFFFFF
+        slot, value = h >> _BIN_BITS, h & ((1 << _BIN_BITS) - 1)
+        bins[slot] = min(bins[slot], value)
+    if _EMPTY in bins and any(v != _EMPTY for v in bins):
+        filled = [i for i, v in enumerate(bins) if v != _EMPTY]
+        bins = [
+            v if v != _EMPTY
+            else bins[j] | (((j - i) % SIGNATURE_SIZE) << _BIN_BITS)
+            for i, v in enumerate(bins)
+            for j in [next((k for k in filled if k > i), filled[0])]
+        ]
+    return tuple(bins)
+
+
+@pytest.mark.parametrize("text", [
+    MUSEUM, MUSEUM_REPRINT, FERRY_HANS, FERRY_HANT, "", "!!", "ok", "two words", "渡", "渡轮",
+    "Café naïve résumé — Zürich 𠀀𠀁𠀂𠀃 emoji 😀 text here", "𠀀𠀁𠀂𠀃𠀄 渡轮夜班 mixed 文字 and words",
+    "x " * 500,
+])
+def test_minhash_is_the_per_shingle_one(text: str) -> None:
+    assert fingerprint(article("t", text)).minhash == _reference_minhash(folded_text("", text))
+
+
+def test_minhash_of_the_sample_corpus_is_the_per_shingle_one() -> None:
+    from indexer.parse import read_inputs
+
+    from .conftest import SAMPLE_CORPUS
+
+    articles = [a for a in read_inputs([SAMPLE_CORPUS]) if not hasattr(a, "reason")]
+    assert len(articles) > 20
+    for a in articles:
+        assert fingerprint(a).minhash == _reference_minhash(folded_text(a.title, a.body)), a.id
