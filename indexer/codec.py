@@ -33,6 +33,8 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 from pickle import dumps
 from typing import Any
 
@@ -58,6 +60,7 @@ _WEIGHTS_ONE, _WEIGHTS_SAME, _WEIGHTS_EACH = 0, 4, 8
 _WEIGHTS = 12
 _SPLIT = 16  # values split into heads (part two) and the rest (part three)
 _FLOAT64 = struct.Struct("<d")
+_INT = struct.Struct("!i")  # a block's size, as StructFile.write_int writes it
 _WINDOW = 12  # a small zlib window: blocks are a few KB
 
 #: Block directories (where each block starts, its last article) of this many terms are
@@ -325,12 +328,10 @@ def _write(
     last: bool,
 ) -> None:
     size = len(head) + _PARTS.size + len(numbers) + len(values) + len(rest)
-    postfile.write_int(-size if last else size)
-    postfile.write(head)
-    postfile.write(_PARTS.pack(flags, len(numbers), len(values), len(rest)))
-    postfile.write(numbers)
-    postfile.write(values)
-    postfile.write(rest)
+    postfile.write(b"".join((
+        _INT.pack(-size if last else size), head,
+        _PARTS.pack(flags, len(numbers), len(values), len(rest)), numbers, values, rest,
+    )))
 
 
 def _floats(data: bytes) -> array[float]:
@@ -363,9 +364,10 @@ def write_block(
     first = weights[0]
     flags = 0
     part_a = pack(ids)
-    if all(w == 1.0 for w in weights):
+    same = len(set(weights)) == 1
+    if same and first == 1.0:
         flags |= _WEIGHTS_ONE
-    elif all(w == first for w in weights):
+    elif same:
         flags |= _WEIGHTS_SAME
         part_a += _FLOAT64.pack(first)
     else:
@@ -377,14 +379,13 @@ def write_block(
     if values is not None:
         if split:
             flags |= _SPLIT
-            heads, rests = [], []
-            for value in values:
-                cut = 4 * (1 + int.from_bytes(value[:4], "little"))
-                heads.append(value[:cut])
-                rests.append(value[cut:])
-            part_c, squeezed = _squeeze(_joined(rests), compression)
+            # A value's head is its count and positions: 4 bytes each.
+            cuts = [4 + 4 * int.from_bytes(value[:4], "little") for value in values]
+            part_c, squeezed = _squeeze(
+                _joined([v[cut:] for v, cut in zip(values, cuts, strict=True)]), compression
+            )
             flags |= _C_COMPRESSED if squeezed else 0
-            values = heads
+            values = [v[:cut] for v, cut in zip(values, cuts, strict=True)]
         part_b, squeezed = _squeeze(_joined(values), compression)
         flags |= _B_COMPRESSED if squeezed else 0
     nonzero = [n for n in lengths if n]
@@ -392,18 +393,20 @@ def write_block(
     head = dumps(
         (
             count, ids[-1], max(0.0, max(weights)), compression,
-            length_to_byte(min(nonzero) if nonzero else None),
-            length_to_byte(max(nonzero) if nonzero else 0),
+            length_byte(min(nonzero)) if nonzero else 0,
+            length_byte(max(nonzero)) if nonzero else 0,
         ),
         2,
     )
     _write(postfile, head, flags, part_a, part_b, part_c, last)
 
 
+@lru_cache(maxsize=65536)
+def length_byte(length: int) -> int:
+    """Whoosh's one-byte encoding of a field length (cached)."""
+    return int(length_to_byte(length))
+
+
 def _joined(pieces: Sequence[bytes]) -> bytes:
     """Where each piece ends (uint32), then the pieces."""
-    ends, end = [], 0
-    for piece in pieces:
-        end += len(piece)
-        ends.append(end)
-    return pack(ends) + b"".join(pieces)
+    return pack(accumulate(map(len, pieces))) + b"".join(pieces)

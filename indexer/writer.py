@@ -31,6 +31,7 @@ import sys
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from hashlib import md5
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -38,15 +39,24 @@ from typing import Any, NamedTuple
 
 from whoosh.codec.whoosh3 import W3FieldWriter, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Characters, Positions
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_long, pack_ushort, unpack_long, unpack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort, unpack_long, unpack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import NO_MERGE, SegmentWriter
 
 from . import columns
-from .codec import PACKED_MAGIC, ArchiveCodec, copy_block, extent, packed_blocks, write_block
+from .codec import (
+    PACKED_MAGIC,
+    ArchiveCodec,
+    copy_block,
+    extent,
+    length_byte,
+    packed_blocks,
+    write_block,
+)
 from .config import cores
 from .formats import PackedCharacters, PackedPositions
 
@@ -612,6 +622,36 @@ def _blocks(reader: Any, info: Any, fmt: Any) -> Any:
         matcher._goto(matcher._nextoffset)
 
 
+#: A term info's fixed part, as W3TermInfo.to_bytes packs it: inlined, weight, articles,
+#: shortest and longest length (bytes), greatest weight, first and last article.
+_INFO = W3TermInfo._struct
+
+
+class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
+    """Whoosh's term table writer, adding a term without asking the file where it is
+    (the same bytes: a term table is written by this writer alone)."""
+
+    _pos: int
+
+    @classmethod
+    def adopt(cls, tindex: Any) -> None:
+        if type(tindex) is OrderedHashWriter and tindex.hashtype == 0:
+            tindex.__class__ = cls
+            tindex._pos = tindex.dbfile.tell()
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        pos = self._pos
+        self.index.append(pos)
+        self.dbfile.write(_LENGTHS.pack(len(key), len(value)) + key + value)
+        # Whoosh's md5_hash: the last 32 bits of the key's MD5 digest.
+        h = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+        self.buckets[h & 255].append((h, pos))
+        self._pos = pos + _LENGTHS.size + len(key) + len(value)
+        self.lastkey = key
+
+
 class _TermWriter:
     """Writes a term's postings in the term table and the postings file, in packed
     blocks (:mod:`indexer.codec`) of at most `block` postings.
@@ -625,28 +665,31 @@ class _TermWriter:
         self.compression = compression
         self.block = block
         self.inline = inline
+        _TermIndex.adopt(writer._tindex)
 
     def write(self, tbytes: bytes, ids: Any, weights: Any, values: Any, lengths: Any) -> None:
         writer = self.writer
         postfile = writer._postfile
         fixed = writer._format.fixed_value_size()
-        info = W3TermInfo()
-        lens = [lengths[d] for d in ids]
-        nonzero = [n for n in lens if n]
-        info._weight = sum(weights)
-        info._df = len(ids)
-        info._minlength = min(nonzero) if nonzero else None
-        info._maxlength = max(lens)
-        info._maxweight = max(0, max(weights))
-        info._minid = ids[0]
-        info._maxid = ids[-1]
         key = pack_ushort(writer._fieldid) + tbytes
-        # Inline only values of variable size (positions, offsets): for those, reading
-        # an inlined posting gives exactly what reading a block gives.
-        if self.inline and len(ids) == 1 and (fixed is None or fixed < 0):
-            info.set_inlined(ids, weights, values)
-            writer._tindex.add(key, info.to_bytes())
-            return
+        if len(ids) == 1:
+            first, weight, length = ids[0], weights[0], lengths[ids[0]]
+            byte = length_byte(length)
+            head = (weight, 1, byte, byte, max(0, weight), first, first)
+            # Inline only values of variable size (positions, offsets): for those, reading
+            # an inlined posting gives exactly what reading a block gives.
+            if self.inline and (fixed is None or fixed < 0):
+                posting = ((first,), (weight,), (values[0],))
+                writer._tindex.add(key, _INFO.pack(True, *head) + pickle.dumps(posting, 2))
+                return
+            lens = [length]
+        else:
+            lens = [lengths[d] for d in ids]
+            nonzero = [n for n in lens if n]
+            head = (
+                sum(weights), len(ids), length_byte(min(nonzero)) if nonzero else 0,
+                length_byte(max(lens)), max(0, max(weights)), ids[0], ids[-1],
+            )
         start = postfile.tell()
         postfile.write(PACKED_MAGIC)
         count, block = len(ids), self.block
@@ -658,8 +701,8 @@ class _TermWriter:
                 None if fixed == 0 else values[first:end], lens[first:end],
                 self.compression, last=end >= count, split=split,
             )
-        info.set_extent(start, postfile.tell() - start)
-        writer._tindex.add(key, info.to_bytes())
+        extent = pack_long(start) + pack_int(postfile.tell() - start)
+        writer._tindex.add(key, _INFO.pack(False, *head) + extent)
 
     def copy(self, tbytes: bytes, found: list[tuple[_Source, Any]]) -> bool:
         """Write a term's postings from segments being merged by copying their packed
