@@ -397,8 +397,9 @@ def _numbered_terms(reader: Any, number: int, low: tuple[str, bytes] | None = No
 _LENGTHS = struct.Struct("!ii")  # a hash file record: key length, value length
 
 
-def _raw_items(dbfile: Any, pos: int, end: int, chunk: int = 1 << 20) -> Any:
-    """The (key, value) records of a Whoosh hash file from `pos` to `end`."""
+def _raw_items(dbfile: Any, pos: int, end: int, chunk: int = 1 << 16) -> Any:
+    """The (key, value) records of a Whoosh hash file from `pos` to `end`, read in pieces
+    of `chunk` bytes (a merge reads every segment at once: a piece each)."""
     head = _LENGTHS.size
     while pos < end:
         data = dbfile.get(pos, min(chunk, end - pos))

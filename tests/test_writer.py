@@ -151,3 +151,17 @@ def test_lean_merge_builds_what_whoosh_optimize_builds(
     assert merged[1][1] == merged[0][1]
     assert len(parts) == 1 and len(parts[0]) == processes  # term ranges, one per process
     assert not [p for p in (tmp_path / "lean").iterdir() if p.name.startswith(".merge-")]
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_term_tables_read_in_pieces_are_whooshs_items(tmp_path: Path, chunk: int) -> None:
+    """Term tables read in pieces of any size (even smaller than a record) give every
+    (key, value) record Whoosh's own reader gives, in order."""
+    from indexer.writer import _raw_items
+
+    ix = _build(tmp_path / "lean", lean=True)
+    for leaf, _ in ix.reader().leaf_readers():
+        tindex = leaf._terms._tindex
+        expected = list(tindex.items())
+        assert len(expected) > 100
+        assert list(_raw_items(tindex.dbfile, tindex.startofdata, tindex.endofdata, chunk)) == expected
