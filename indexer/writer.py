@@ -499,7 +499,8 @@ class _Helper:
         _, errors = self.process.communicate()
         if self.process.returncode != 0:
             last = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
-            raise RuntimeError(f"a merge helper process failed: {''.join(last) or self.process.returncode}")
+            reason = "".join(last) or f"exit code {self.process.returncode}"
+            raise RuntimeError(f"a merge helper process failed: {reason}")
         postfile = writer._postfile
         shift = postfile.tell()
         with open(self.stem.with_suffix(".pst"), "rb") as fh:

@@ -164,4 +164,5 @@ def test_term_tables_read_in_pieces_are_whooshs_items(tmp_path: Path, chunk: int
         tindex = leaf._terms._tindex
         expected = list(tindex.items())
         assert len(expected) > 100
-        assert list(_raw_items(tindex.dbfile, tindex.startofdata, tindex.endofdata, chunk)) == expected
+        found = _raw_items(tindex.dbfile, tindex.startofdata, tindex.endofdata, chunk)
+        assert list(found) == expected
