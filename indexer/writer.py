@@ -21,6 +21,7 @@ written term by term, instead of one 5-tuple per posting through a sorting pool.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import os
 import pickle
@@ -273,20 +274,31 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             helper.discard()
         self._helpers = []
 
-    def _close_segment(self) -> None:
-        super()._close_segment()
+    def _release_sources(self) -> None:
+        self._discard_helpers()
         for source in self._sources:
             source.reader.close()
         self._sources = []
+
+    def _close_segment(self) -> None:
+        super()._close_segment()
+        self._release_sources()
+
+    def _cleanup_on_error(self) -> None:
+        """A commit failed (whoosh3 releases the lock here, then raises)."""
+        self._release_sources()
+        fields = self.fieldwriter
+        if not fields.is_closed:  # drop the half-written terms and postings files
+            for file in (fields._tindex.dbfile, fields._postfile):
+                with contextlib.suppress(Exception):
+                    file.close()
+        super()._cleanup_on_error()
 
     def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
         super().commit(mergetype=NO_MERGE)
 
     def cancel(self) -> None:
-        self._discard_helpers()
-        for source in self._sources:
-            source.reader.close()
-        self._sources = []
+        self._release_sources()
         super().cancel()
 
 
@@ -295,10 +307,11 @@ def merge_all(ix: Any, **kwargs: Any) -> None:
     writer = LeanWriter(ix, **kwargs)
     try:
         writer.merge_all()
+        writer.commit()
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
-    writer.commit()
 
 
 def _merge_terms(
@@ -427,6 +440,8 @@ MAX_MERGE_PROCESSES = 4
 #: The writer's share of the terms, a helper's being 1 (measured on the full corpus: 30
 #: segments, 29,422 articles, two processes).
 WRITER_SHARE = 0.8
+#: What a helper process runs, given its job file.
+HELPER_MAIN = "import sys; from indexer.writer import run_helper; run_helper(sys.argv[1])"
 
 
 def _split(sources: list[_Source], count: int) -> list[tuple[Any, Any]]:
@@ -488,8 +503,7 @@ class _Helper:
         home = str(Path(__file__).resolve().parent.parent)  # where this package is
         env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH")) if p)
         process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from indexer.writer import run_helper; "
-             "run_helper(sys.argv[1])", str(stem.with_suffix(".job"))],
+            [sys.executable, "-c", HELPER_MAIN, str(stem.with_suffix(".job"))],
             env=env, stderr=subprocess.PIPE,
         )
         return cls(process, stem)

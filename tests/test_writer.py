@@ -166,3 +166,24 @@ def test_term_tables_read_in_pieces_are_whooshs_items(tmp_path: Path, chunk: int
         assert len(expected) > 100
         found = _raw_items(tindex.dbfile, tindex.startofdata, tindex.endofdata, chunk)
         assert list(found) == expected
+
+
+def test_a_failed_merge_helper_leaves_the_index_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import writer
+
+    ix = _build(tmp_path / "lean", lean=True)
+    before = _content(ix)
+    segments = len(ix.reader().leaf_readers())
+    monkeypatch.setattr(writer, "PARALLEL_MERGE_MIN_DOCS", 0)
+    monkeypatch.setattr(writer, "cores", lambda: 2)
+    monkeypatch.setattr(writer, "HELPER_MAIN", "import sys; sys.exit('helper went away')")
+    with pytest.raises(RuntimeError, match="helper went away"):
+        merge_all(ix)
+    assert len(ix.reader().leaf_readers()) == segments
+    assert _content(ix) == before
+    assert not [p for p in (tmp_path / "lean").iterdir() if p.name.startswith(".merge-")]
+    monkeypatch.undo()
+    merge_all(ix)  # the lock is free again
+    assert len(ix.reader().leaf_readers()) == 1
