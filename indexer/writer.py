@@ -519,17 +519,16 @@ class _Helper:
         shift = postfile.tell()
         with open(self.stem.with_suffix(".pst"), "rb") as fh:
             shutil.copyfileobj(fh, postfile, 1 << 20)
-        with open(self.stem.with_suffix(".terms"), "rb") as fh:
-            found = pickle.load(fh)
         current = None
         tindex = writer._tindex
-        for fieldname, tbytes, info in found:
-            if fieldname != current:
-                if current is not None:
-                    writer.finish_field()
-                writer.start_field(fieldname, schema[fieldname])
-                current = fieldname
-            tindex.add(pack_ushort(writer._fieldid) + tbytes, _shifted(info, shift))
+        with open(self.stem.with_suffix(".terms"), "rb") as fh:
+            for fieldname, tbytes, info in _collected(fh):
+                if fieldname != current:
+                    if current is not None:
+                        writer.finish_field()
+                    writer.start_field(fieldname, schema[fieldname])
+                    current = fieldname
+                tindex.add(pack_ushort(writer._fieldid) + tbytes, _shifted(info, shift))
         if current is not None:
             writer.finish_field()
 
@@ -565,15 +564,16 @@ def _shifted(info: bytes, shift: int) -> bytes:
 
 class _Collected:
     """Stands in for a segment's field writer in a helper: postings go to its own file,
-    each term's (field, term bytes, info) is kept."""
+    each term's (field, term bytes, info) to another, one pickle after the other (the
+    writer reads them back one by one: neither side holds them all)."""
 
-    def __init__(self, postfile: Any) -> None:
+    def __init__(self, postfile: Any, termfile: Any) -> None:
         self._postfile = postfile
         self._tindex = self
         self._fieldid = 0
         self._fieldname = ""
         self._format: Any = None
-        self.terms: list[tuple[str, bytes, bytes]] = []
+        self._termfile = termfile
 
     def start_field(self, fieldname: str, field: Any) -> None:
         self._fieldname = fieldname
@@ -583,7 +583,17 @@ class _Collected:
         pass
 
     def add(self, key: bytes, info: bytes) -> None:
-        self.terms.append((self._fieldname, key[2:], info))
+        record = (self._fieldname, key[2:], info)
+        self._termfile.write(pickle.dumps(record, pickle.HIGHEST_PROTOCOL))
+
+
+def _collected(termfile: Any) -> Any:
+    """The (field, term bytes, info) records a helper wrote, in order."""
+    while True:
+        try:
+            yield pickle.load(termfile)
+        except EOFError:
+            return
 
 
 def run_helper(jobfile: str) -> None:
@@ -596,14 +606,13 @@ def run_helper(jobfile: str) -> None:
         for segment, base, docmap in job.sources
     ]
     stem = Path(job.stem)
-    with open(stem.with_suffix(".pst"), "wb") as fh:
+    with open(stem.with_suffix(".pst"), "wb") as fh, open(stem.with_suffix(".terms"), "wb") as tf:
         postfile = StructFile(fh)
-        out = _Collected(postfile)
-        terms = _TermWriter(out, job.codec._compression, job.codec._blocklimit, job.inline)  # type: ignore[arg-type]
+        out = _Collected(postfile, tf)
+        compression, block = job.codec._compression, job.codec._blocklimit
+        terms = _TermWriter(out, compression, block, job.inline)  # type: ignore[arg-type]
         _merge_terms(out, terms, sources, job.schema, job.count, job.low, job.high)
         postfile.flush()
-    with open(stem.with_suffix(".terms"), "wb") as fh:
-        pickle.dump(out.terms, fh, protocol=pickle.HIGHEST_PROTOCOL)
     for source in sources:
         source.reader.close()
 
