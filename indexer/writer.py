@@ -15,8 +15,10 @@ time. Here:
 
 A lean writer commits its batch as a new segment, never merging on the way;
 :func:`merge_all` merges every segment into one the same way: per-document data
-through Whoosh's own code, postings read block by block from each segment and
-written term by term, instead of one 5-tuple per posting through a sorting pool.
+through Whoosh's own code, postings read block by block from each segment (or their
+blocks copied) and written term by term, instead of one 5-tuple per posting through a
+sorting pool. A large merge shares ranges of terms out to helper processes
+(:class:`_Helper`), each writing a postings file of its own that the writer appends.
 """
 
 from __future__ import annotations
