@@ -237,6 +237,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             self._sources.append(_Source(reader, base, docmap))
             base += reader.doc_count()
         self._parts = _split(self._sources, base)
+        _remove_left_over(getattr(self.storage, "folder", None))
         self._helpers = [
             _Helper.start(self, n, low, high, base) for n, (low, high) in enumerate(self._parts[1:])
         ]
@@ -475,6 +476,16 @@ def _split(sources: list[_Source], count: int) -> list[tuple[Any, Any]]:
             cuts.append(key)
     cuts.append(None)
     return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+
+
+def _remove_left_over(folder: str | None) -> None:
+    """Remove what helpers of a merge that was killed left behind (this writer holds the
+    index's lock: no other merge is running)."""
+    if folder is None:
+        return
+    for path in Path(folder).glob(".merge-*"):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 @dataclass

@@ -153,6 +153,16 @@ def test_lean_merge_builds_what_whoosh_optimize_builds(
     assert not [p for p in (tmp_path / "lean").iterdir() if p.name.startswith(".merge-")]
 
 
+def test_a_merge_removes_what_a_killed_merge_left(tmp_path: Path) -> None:
+    ix = _build(tmp_path / "lean", lean=True)
+    left = [tmp_path / "lean" / f".merge-MAIN_killed-0{suffix}" for suffix in (".pst", ".terms")]
+    for path in left:
+        path.write_bytes(b"half written")
+    merge_all(ix)
+    assert not any(path.exists() for path in left)
+    assert len(ix.reader().leaf_readers()) == 1
+
+
 @pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
 def test_term_tables_read_in_pieces_are_whooshs_items(tmp_path: Path, chunk: int) -> None:
     """Term tables read in pieces of any size (even smaller than a record) give every
