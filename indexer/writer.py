@@ -34,7 +34,6 @@ import sys
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
-from hashlib import md5
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -392,22 +391,29 @@ def _merged_lengths(sources: list[_Source], fieldname: str, count: int) -> array
 def _numbered_terms(reader: Any, number: int, low: tuple[str, bytes] | None = None) -> Any:
     """A segment's ((field, term bytes), number, term info) in term order, from `low`.
 
-    The term table is read in large pieces and parsed here: Whoosh's own iteration makes
+    The term table is read in pieces and parsed here: Whoosh's own iteration makes
     three small reads per term through the file layers, a tenth of a big merge's time.
     """
     terms = reader._terms
-    tindex = terms._tindex
-    unmap = terms._fieldunmap
     decode = W3TermInfo.from_bytes
-    pos = tindex.startofdata
+    pos = None
     if low is not None and low[0] in terms._fieldmap:
-        pos = tindex.closest_key_pos(pack_ushort(terms._fieldmap[low[0]]) + low[1])
+        pos = terms._tindex.closest_key_pos(pack_ushort(terms._fieldmap[low[0]]) + low[1])
         if pos is None:
             return
-    for keybytes, valbytes in _raw_items(tindex.dbfile, pos, tindex.endofdata):
-        key = (unmap[unpack_ushort(keybytes[:2])[0]], keybytes[2:])
+    for key, valbytes in _raw_terms(terms, pos):
         if low is None or key >= low:
             yield key, number, decode(valbytes)
+
+
+def _raw_terms(terms: Any, pos: int | None = None) -> Any:
+    """((field, term bytes), term info bytes) of a segment's term table, from `pos` (a
+    record's place in the file; None: the first)."""
+    tindex = terms._tindex
+    unmap = terms._fieldunmap
+    start = tindex.startofdata if pos is None else pos
+    for keybytes, valbytes in _raw_items(tindex.dbfile, start, tindex.endofdata):
+        yield (unmap[unpack_ushort(keybytes[:2])[0]], keybytes[2:]), valbytes
 
 
 _LENGTHS = struct.Struct("!ii")  # a hash file record: key length, value length
@@ -455,14 +461,11 @@ def _split(sources: list[_Source], count: int) -> list[tuple[Any, Any]]:
     # Work follows the terms and their postings: cut the largest segment's terms into
     # ranges of equal weight, a term weighing one plus a sixteenth of its articles.
     largest = max(sources, key=lambda s: s.reader.doc_count_all()).reader
-    terms = largest._terms
-    unmap = terms._fieldunmap
-    tindex = terms._tindex
     info = W3TermInfo._struct  # flags, weight, articles, ...
     keys: list[tuple[str, bytes]] = []
     weights: list[float] = []
-    for keybytes, valbytes in _raw_items(tindex.dbfile, tindex.startofdata, tindex.endofdata):
-        keys.append((unmap[unpack_ushort(keybytes[:2])[0]], keybytes[2:]))
+    for key, valbytes in _raw_terms(largest._terms):
+        keys.append(key)
         weights.append(1 + info.unpack_from(valbytes)[2] / 16)
     # The writer's own range is smaller: it also copies the per-article data and takes
     # in the helpers' postings.
@@ -673,7 +676,7 @@ class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
 
     @classmethod
     def adopt(cls, tindex: Any) -> None:
-        if type(tindex) is OrderedHashWriter and tindex.hashtype == 0:
+        if type(tindex) is OrderedHashWriter:
             tindex.__class__ = cls
             tindex._pos = tindex.dbfile.tell()
 
@@ -683,8 +686,7 @@ class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
         pos = self._pos
         self.index.append(pos)
         self.dbfile.write(_LENGTHS.pack(len(key), len(value)) + key + value)
-        # Whoosh's md5_hash: the last 32 bits of the key's MD5 digest.
-        h = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+        h = self.hashfn(key)
         self.buckets[h & 255].append((h, pos))
         self._pos = pos + _LENGTHS.size + len(key) + len(value)
         self.lastkey = key
