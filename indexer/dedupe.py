@@ -94,8 +94,9 @@ def fingerprint(
         # Word shingles: " ".join(units[i : i + size]), each a stretch of the joined words.
         joined = " ".join(units)
         size = english_shingle
-        ends = np.cumsum([len(u) + 1 for u in units]) - 1
-        starts = ends - [len(u) for u in units]
+        lengths = np.array([len(u) for u in units])
+        ends = np.cumsum(lengths + 1) - 1
+        starts = ends - lengths
     count = max(1, len(starts) - size + 1)
     last = np.minimum(np.arange(count) + size, len(starts)) - 1
     # Where each character starts in the UTF-8 bytes.

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from whoosh.codec.whoosh3 import W3FieldWriter, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
@@ -678,7 +678,7 @@ class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
     def adopt(cls, tindex: Any) -> None:
         if type(tindex) is OrderedHashWriter:
             tindex.__class__ = cls
-            tindex._pos = tindex.dbfile.tell()
+            cast(_TermIndex, tindex)._pos = tindex.dbfile.tell()
 
     def add(self, key: bytes, value: bytes) -> None:
         if key <= self.lastkey:
