@@ -30,10 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.config import load_settings  # noqa: E402
-from indexer.parse import read_inputs  # noqa: E402
-from indexer.search import SearchRequest, search  # noqa: E402
-from indexer.store import Archive  # noqa: E402
+from indexer import Archive, SearchRequest, load_settings, read_inputs, search  # noqa: E402
 
 CORPUS = (ROOT.parent / "shared" / "corpus").resolve()
 OUT = ROOT / "bench" / "out"
