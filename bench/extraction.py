@@ -51,8 +51,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.article import Article  # noqa: E402
-from indexer.parse import InputFile, parse_date, read_file, read_html_bytes  # noqa: E402
+from indexer.ingest.article import Article  # noqa: E402
+from indexer.ingest.parse import InputFile, parse_date, read_file, read_html_bytes  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 

@@ -53,8 +53,10 @@ def build_ours(corpus: Path, folder: Path, rebuild: bool, **overrides: Any) -> A
     if not archive.exists():
         started = time.perf_counter()
         summary = archive.add(read_inputs(corpus_inputs(corpus)))
-        print(f"newsarchive: indexed {summary.indexed} in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
+        print(
+            f"newsarchive: indexed {summary.indexed} in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     return archive
 
 
@@ -121,9 +123,7 @@ def baseline_searcher(ix: Any) -> Callable[[dict[str, Any]], list[str]]:
 def story_groups(archive: Archive) -> dict[str, str]:
     """Article id → its story group (copies and near-copies of one story share one)."""
     reader = archive.searcher().reader()
-    return {
-        f["id"]: f.get("group") or f["id"] for _, f in reader.iter_docs() if "id" in f
-    }
+    return {f["id"]: f.get("group") or f["id"] for _, f in reader.iter_docs() if "id" in f}
 
 
 def by_story(
@@ -169,8 +169,12 @@ def aggregate(rows: Iterable[tuple[dict[str, Any], dict[str, float]]]) -> dict[s
     groups: dict[str, list[dict[str, float]]] = defaultdict(list)
     for judged, s in rows:
         kind = judged["type"]
-        for name in ("all", f"lang={judged['lang']}", f"kind={judged['kind']}",
-                     f"lang={judged['lang']} kind={judged['kind']}"):
+        for name in (
+            "all",
+            f"lang={judged['lang']}",
+            f"kind={judged['kind']}",
+            f"lang={judged['lang']} kind={judged['kind']}",
+        ):
             groups[f"{kind} {name}"].append(s)
     out = {}
     for name, items in sorted(groups.items()):
@@ -232,8 +236,10 @@ def main(argv: list[str] | None = None) -> int:
             worst = min(v for m, v in s.items() if m != "judged@10")
             if args.show_misses and name == "newsarchive" and worst < 0.75:
                 missing = [d for d, g in judged["rel"].items() if g and d not in ranking[:10]]
-                print(f"  {judged['q']!r}: {s} missing {missing[:5]} top {ranking[:3]}",
-                      file=sys.stderr)
+                print(
+                    f"  {judged['q']!r}: {s} missing {missing[:5]} top {ranking[:3]}",
+                    file=sys.stderr,
+                )
         report["systems"][name] = {
             "ms_per_query": round((time.perf_counter() - started) * 1000 / len(judgements), 1),
             "groups": aggregate(rows),
@@ -259,8 +265,11 @@ def print_table(report: dict[str, Any]) -> None:
                 for s in systems
             )
             print(f"{name:<34}{data['n']:>4}  {metric:<11}{values}")
-    print("ms/query" + " " * 43 + "".join(
-        f"{report['systems'][s]['ms_per_query']:>13.1f}" for s in systems))
+    print(
+        "ms/query"
+        + " " * 43
+        + "".join(f"{report['systems'][s]['ms_per_query']:>13.1f}" for s in systems)
+    )
 
 
 if __name__ == "__main__":

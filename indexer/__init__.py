@@ -16,17 +16,17 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _PUBLIC = {
-    "Archive": "indexer.store",
-    "IndexSummary": "indexer.store",
-    "SearchRequest": "indexer.search",
-    "ResultPage": "indexer.search",
-    "Hit": "indexer.search",
-    "search": "indexer.search",
-    "more_like_this": "indexer.search",
+    "Archive": "indexer.store.archive",
+    "IndexSummary": "indexer.store.archive",
+    "SearchRequest": "indexer.search.core",
+    "ResultPage": "indexer.search.core",
+    "Hit": "indexer.search.core",
+    "search": "indexer.search.core",
+    "more_like_this": "indexer.search.core",
     "Settings": "indexer.config",
     "load_settings": "indexer.config",
-    "Article": "indexer.article",
-    "read_inputs": "indexer.parse",
+    "Article": "indexer.ingest.article",
+    "read_inputs": "indexer.ingest.parse",
     "NewsArchiveError": "indexer.errors",
     "ConfigError": "indexer.errors",
     "QueryError": "indexer.errors",
@@ -36,10 +36,28 @@ _PUBLIC = {
     "IndexLockedError": "indexer.errors",
 }
 
-__all__ = sorted(_PUBLIC)
+__all__ = [
+    "Archive",
+    "Article",
+    "ConfigError",
+    "Hit",
+    "IndexLockedError",
+    "IndexMissingError",
+    "IndexSummary",
+    "NewsArchiveError",
+    "NotFoundError",
+    "OutdatedIndexError",
+    "QueryError",
+    "ResultPage",
+    "SearchRequest",
+    "Settings",
+    "load_settings",
+    "more_like_this",
+    "read_inputs",
+    "search",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from indexer.article import Article
     from indexer.config import Settings, load_settings
     from indexer.errors import (
         ConfigError,
@@ -50,9 +68,10 @@ if TYPE_CHECKING:  # pragma: no cover
         OutdatedIndexError,
         QueryError,
     )
-    from indexer.parse import read_inputs
-    from indexer.search import Hit, ResultPage, SearchRequest, more_like_this, search
-    from indexer.store import Archive, IndexSummary
+    from indexer.ingest.article import Article
+    from indexer.ingest.parse import read_inputs
+    from indexer.search.core import Hit, ResultPage, SearchRequest, more_like_this, search
+    from indexer.store.archive import Archive, IndexSummary
 
 
 def __getattr__(name: str) -> Any:

@@ -1,6 +1,6 @@
 """`python -m indexer` runs the newsarchive command."""
 
-from .cli import main
+from indexer.cli import main
 
 if __name__ == "__main__":  # not when a helper process imports it
     main()

@@ -1,6 +1,6 @@
 """Admin operations on an index home: reindex, check, stats, delete, optimize, export, import.
 
-Every operation that writes holds the home's writer lock (see :mod:`indexer.lock`);
+Every operation that writes holds the home's writer lock (see :mod:`indexer.store.lock`);
 readers are never blocked. A rebuild is written into a new generation folder, checked,
 and only then made live with one atomic rename of CURRENT.
 """
@@ -19,15 +19,15 @@ from typing import IO, Any
 
 from whoosh import query as wq
 
-from .article import Article, ItemError, format_date
-from .dedupe import Grouper
-from .errors import NewsArchiveError, QueryError
-from .lock import writer_lock
-from .manifest import Manifest, article_count
-from .parse import InputFile, read_jsonl
-from .pipeline import Prepared
-from .store import Archive, IndexSummary
-from .writer import merge_all
+from indexer.analysis.dedupe import Grouper
+from indexer.engine.writer import merge_all
+from indexer.errors import NewsArchiveError, QueryError
+from indexer.ingest.article import Article, ItemError, format_date
+from indexer.ingest.parse import InputFile, read_jsonl
+from indexer.store.archive import Archive, IndexSummary
+from indexer.store.lock import writer_lock
+from indexer.store.manifest import Manifest, article_count
+from indexer.store.pipeline import Prepared
 
 OnItem = Callable[[Article | Prepared | ItemError], None]
 SWITCH_GRACE_SECONDS = 2.0
@@ -208,7 +208,7 @@ def stats(archive: Archive) -> dict[str, Any]:
 
 def matching_ids(archive: Archive, ids: Iterable[str] = (), query: str | None = None) -> list[str]:
     """The ids of the given articles that exist, and of every article a query matches."""
-    from .search import parse_query
+    from indexer.search.core import parse_query
 
     searcher = archive.searcher()
     found = [i for i in ids if searcher.document_number(id=i) is not None]
@@ -300,4 +300,3 @@ def import_jsonl(archive: Archive, path: Path, on_item: OnItem | None = None) ->
     """
     found = InputFile(path.resolve(), path.resolve().parent)
     return archive.add(read_jsonl(found), on_item)
-

@@ -12,12 +12,12 @@ from typing import Any
 
 import click
 
-from .article import Article, ItemError
-from .config import Settings, load_settings
-from .errors import NewsArchiveError
-from .parse import read_inputs
-from .search import SearchRequest, search
-from .store import Archive, IndexSummary
+from indexer.config import Settings, load_settings
+from indexer.errors import NewsArchiveError
+from indexer.ingest.article import Article, ItemError
+from indexer.ingest.parse import read_inputs
+from indexer.search.core import SearchRequest, search
+from indexer.store.archive import Archive, IndexSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_ITEMS_FAILED = 0, 1, 3
 
@@ -77,16 +77,34 @@ def _progress(enabled: bool) -> tuple[Callable[[Article | ItemError], None] | No
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no list of problems.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write every failed or skipped item, with the reason, to this JSON file.")
-@click.option("--workers", "-j", type=click.IntRange(min=0), default=None,
-              help="Processes reading and analysing articles beside the writer "
-                   "(default: index.workers; 0: all in one process).")
-@click.option("--prune", is_flag=True,
-              help="Remove the articles of files under PATHS that are gone since they were indexed.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every failed or skipped item, with the reason, to this JSON file.",
+)
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes reading and analysing articles beside the writer "
+    "(default: index.workers; 0: all in one process).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove the articles of files under PATHS that are gone since they were indexed.",
+)
 @click.pass_obj
-def index_cmd(settings: Settings, paths: tuple[Path, ...], quiet: bool, as_json: bool,
-              report: Path | None, workers: int | None, prune: bool) -> None:
+def index_cmd(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    quiet: bool,
+    as_json: bool,
+    report: Path | None,
+    workers: int | None,
+    prune: bool,
+) -> None:
     """Index articles from files and folders (recursively).
 
     Reads .html/.htm pages, .txt articles, .jsonl exports and web archives. Only new
@@ -179,14 +197,24 @@ def _describe(article: Article) -> str:
 @click.option("--to", "date_to", help="Published on or before.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result object as JSON.")
 @click.pass_obj
-def search_cmd(settings: Settings, query: str, limit: int | None, offset: int, sort: str,
-               date_from: str | None, date_to: str | None, as_json: bool) -> None:
+def search_cmd(
+    settings: Settings,
+    query: str,
+    limit: int | None,
+    offset: int,
+    sort: str,
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+) -> None:
     """Search the index. Words, "quoted phrases", AND/OR/NOT, title:, author:,
     source:, date:2016-01..2016-03, and prefix* work in English and Chinese.
 
     Example: newsarchive search '马云 OR "Jack Ma"' --limit 5
     """
-    request = SearchRequest(query, limit or settings.default_limit, offset, sort, date_from, date_to)
+    request = SearchRequest(
+        query, limit or settings.default_limit, offset, sort, date_from, date_to
+    )
     page = search(Archive(settings), request)
     if as_json:
         _echo_json(page.to_dict())
@@ -232,7 +260,9 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
             app, host=host, port=port, threads=settings.threads, ident="newsarchive"
         )
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        ) from None
     _warm_up(settings)  # connections wait in the socket's queue meanwhile
     click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
     server.run()
@@ -243,20 +273,26 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
 
 @cli.command("reindex")
 @click.option("--keep-old", is_flag=True, help="Keep the previous generation folder.")
-@click.option("--workers", "-j", type=click.IntRange(min=0), default=None,
-              help="Processes reading and analysing articles beside the writer.")
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes reading and analysing articles beside the writer.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def reindex_cmd(settings: Settings, keep_old: bool, workers: int | None, quiet: bool,
-                as_json: bool) -> None:
+def reindex_cmd(
+    settings: Settings, keep_old: bool, workers: int | None, quiet: bool, as_json: bool
+) -> None:
     """Rebuild the whole index from sources.paths into a new generation, check it,
     then switch to it atomically. Searches go on meanwhile. Run it after upgrading
     newsarchive to a new schema or analyzer.
 
     Example: newsarchive reindex --keep-old
     """
-    from .admin import reindex
+    from indexer.admin import reindex
 
     on_item, bar = _progress(not quiet and not as_json)
     try:
@@ -268,8 +304,10 @@ def reindex_cmd(settings: Settings, keep_old: bool, workers: int | None, quiet: 
         _echo_json(result.to_dict())
         return
     _print_summary(result.summary, quiet)
-    click.echo(f"switched to {result.generation} ({result.check.articles} articles, checked)"
-               + (f"; removed {', '.join(result.removed)}" if result.removed else ""))
+    click.echo(
+        f"switched to {result.generation} ({result.check.articles} articles, checked)"
+        + (f"; removed {', '.join(result.removed)}" if result.removed else "")
+    )
 
 
 @cli.command("stats")
@@ -280,7 +318,7 @@ def stats_cmd(settings: Settings, as_json: bool) -> None:
 
     Example: newsarchive stats --json
     """
-    from .admin import stats
+    from indexer.admin import stats
 
     data = stats(Archive(settings))
     if as_json:
@@ -288,9 +326,11 @@ def stats_cmd(settings: Settings, as_json: bool) -> None:
         return
     info = data["index"]
     click.echo(f"{data['articles']} articles in {info['path']}")
-    click.echo(f"  schema {info['schema_version']}, segmenter {info['segmenter']}, "
-               f"{info['segments']} segments, {info['size_bytes'] / 1e6:.1f} MB, "
-               f"built {info['created']}, last update {info['last_update']}")
+    click.echo(
+        f"  schema {info['schema_version']}, segmenter {info['segmenter']}, "
+        f"{info['segments']} segments, {info['size_bytes'] / 1e6:.1f} MB, "
+        f"built {info['created']}, last update {info['last_update']}"
+    )
     for title, key in (("language", "by_language"), ("year", "by_year"), ("source", "by_source")):
         rows = list(data[key].items())
         shown = ", ".join(f"{k} {v}" for k, v in rows[:12])
@@ -309,7 +349,7 @@ def check_cmd(settings: Settings, as_json: bool) -> None:
 
     Example: newsarchive check
     """
-    from .admin import check
+    from indexer.admin import check
 
     report = check(Archive(settings))
     if as_json:
@@ -327,13 +367,14 @@ def check_cmd(settings: Settings, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ids as JSON.")
 @click.pass_obj
-def delete_cmd(settings: Settings, ids: tuple[str, ...], query: str | None, dry_run: bool,
-               as_json: bool) -> None:
+def delete_cmd(
+    settings: Settings, ids: tuple[str, ...], query: str | None, dry_run: bool, as_json: bool
+) -> None:
     """Remove articles by id, or every article a query matches.
 
     Example: newsarchive delete --query 'source:"Harbour Ledger"' --dry-run
     """
-    from .admin import delete, matching_ids
+    from indexer.admin import delete, matching_ids
 
     if not ids and not query:
         raise click.UsageError("give article IDs or --query")
@@ -358,7 +399,7 @@ def optimize_cmd(settings: Settings) -> None:
 
     Example: newsarchive optimize
     """
-    from .admin import optimize
+    from indexer.admin import optimize
 
     result = optimize(Archive(settings))
     click.echo(f"segments: {result['segments_before']} -> {result['segments_after']}")
@@ -366,8 +407,12 @@ def optimize_cmd(settings: Settings) -> None:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: standard output).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
 @click.pass_obj
 def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
     """Write every stored article and its metadata as JSON Lines: the backup and
@@ -375,7 +420,7 @@ def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
 
     Example: newsarchive export -o backup.jsonl
     """
-    from .admin import export_jsonl
+    from indexer.admin import export_jsonl
 
     archive = Archive(settings)
     if output is None:
@@ -397,7 +442,7 @@ def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
 
     Example: newsarchive import backup.jsonl
     """
-    from .admin import import_jsonl
+    from indexer.admin import import_jsonl
 
     summary = import_jsonl(Archive(settings), path)
     if as_json:
@@ -417,4 +462,3 @@ def main() -> None:
     """Console-script entry point."""
     logging.basicConfig(format="newsarchive: %(message)s", level=logging.WARNING)
     cli(prog_name="newsarchive")
-

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from indexer.errors import ConfigError
 
 SEGMENTERS = ("jieba", "rjieba")
 OPERATORS = ("and", "or")
@@ -138,8 +138,15 @@ def _validate(values: dict[str, Any], base: Path) -> Settings:
         raise ConfigError("index.max_segments must be 0 (never merge) or more")
     if settings.workers < -1:
         raise ConfigError("index.workers must be -1 (automatic), 0 or more")
-    for name in ("batch_size", "default_limit", "max_limit", "max_query_length", "threads",
-                 "chinese_shingle", "english_shingle"):
+    for name in (
+        "batch_size",
+        "default_limit",
+        "max_limit",
+        "max_query_length",
+        "threads",
+        "chinese_shingle",
+        "english_shingle",
+    ):
         if getattr(settings, name) < 1:
             raise ConfigError(f"setting {name} must be at least 1")
     if not 0.5 <= settings.near_threshold <= 1.0:

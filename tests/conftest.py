@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from indexer.config import Settings, load_settings
-from indexer.parse import read_inputs
-from indexer.store import Archive
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_CORPUS = ROOT / "corpus"
-SHARED_CORPUS = (ROOT.parent / "shared" / "corpus").resolve()
-DATA = Path(__file__).resolve().parent / "data"
+from indexer.config import Settings
+from indexer.ingest.parse import read_inputs
+from indexer.store.archive import Archive
+from tests.helpers import SAMPLE_CORPUS, SHARED_CORPUS, make_settings
 
 
 @pytest.fixture(autouse=True)
@@ -30,11 +23,6 @@ def _scrub_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("NEWSARCHIVE_"):
             monkeypatch.delenv(name)
-
-
-def make_settings(index: Path, **overrides: object) -> Settings:
-    settings = load_settings(ROOT / "config.toml", **overrides)
-    return settings.with_index(index)
 
 
 @pytest.fixture
@@ -78,23 +66,3 @@ def shared_corpus() -> Path:
     if not (SHARED_CORPUS / "jsonl").is_dir():
         pytest.skip(f"real corpus not found at {SHARED_CORPUS}")
     return SHARED_CORPUS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_listening(port: int, proc: subprocess.Popen[bytes], seconds: float = 30) -> bool:
-    """Whether a server process accepts connections on port within `seconds` (False as soon
-    as it exits)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return True
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                return False
-            time.sleep(0.1)

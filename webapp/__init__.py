@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from indexer.config import Settings, load_settings
 from indexer.errors import NewsArchiveError
-from indexer.highlight import Snippet
-from indexer.store import Archive
+from indexer.search.highlight import Snippet
+from indexer.store.archive import Archive
 
 from . import i18n, present
 

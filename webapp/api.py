@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from indexer.article_view import article_page
-from indexer.search import search
-from indexer.stats import archive_stats
+from indexer.search.article_view import article_page
+from indexer.search.core import search
+from indexer.search.stats import archive_stats
 
 from . import params
 from .openapi import openapi_document

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer import __version__
-from indexer.search import SORTS
+from indexer.search.core import SORTS
 
 from .params import LANG_FILTERS, MAX_ID_LENGTH, MAX_OFFSET, MAX_PARAM_LENGTH
 

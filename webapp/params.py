@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from indexer.config import Settings
 from indexer.errors import QueryError
-from indexer.search import SORTS, SearchRequest
+from indexer.search.core import SORTS, SearchRequest
 
 MAX_OFFSET = 10_000
 MAX_PARAM_LENGTH = 200  # every parameter but q (whose limit is search.max_query_length)

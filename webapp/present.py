@@ -17,9 +17,7 @@ PAGE_WINDOW = 3
 
 def search_url(endpoint: str = "ui.search_page", _external: bool = False, **changes: Any) -> str:
     """This search with some parameters changed (None removes one); paging restarts."""
-    args: dict[str, Any] = {
-        k: v for k, v in request.args.items() if k in SEARCH_PARAMS and v != ""
-    }
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in SEARCH_PARAMS and v != ""}
     for key, value in changes.items():
         if value is None or value == "":
             args.pop(key, None)

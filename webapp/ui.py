@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from indexer.article_view import article_page
 from indexer.cite import FORMATS, Citable, cite
 from indexer.errors import QueryError
-from indexer.search import ResultPage, SearchRequest, search
-from indexer.stats import archive_stats
+from indexer.search.article_view import article_page
+from indexer.search.core import ResultPage, SearchRequest, search
+from indexer.search.stats import archive_stats
 
 from . import params
 

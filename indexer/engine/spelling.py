@@ -1,0 +1,39 @@
+"""Spelling candidates: Whoosh's Levenshtein automaton stepped through a segment's words.
+
+Whoosh's own `terms_within` compares every word of a multi-segment reader; here each
+segment's body words are held in memory (:func:`indexer.engine.columns.words`) and the
+automaton steps through them with a two-method cursor.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from whoosh.codec.base import Automata
+
+from indexer.engine import columns
+
+
+def words_within(reader: Any, word: str, distance: int) -> set[str]:
+    """Body words of the index within `distance` edits of `word`, sharing its first letter:
+    Whoosh's own Levenshtein automaton, stepped through each segment's words in memory."""
+    dfa = Automata.levenshtein_dfa(word, distance, 1)
+    found: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        found.update(Automata.find_matches(dfa, WordCursor(columns.words(leaf, "body"))))
+    return found
+
+
+class WordCursor:
+    """The two steps of a term cursor the automaton uses, over a sorted list of words."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.at = 0
+
+    def text(self) -> str | None:
+        return self.words[self.at] if self.at < len(self.words) else None
+
+    def find(self, word: str) -> None:
+        self.at = bisect_left(self.words, word, self.at)

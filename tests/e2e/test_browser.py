@@ -1,0 +1,185 @@
+"""The search page in a real headless Chromium, against a real `newsarchive serve` process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer.ingest.parse import read_inputs
+from indexer.store.archive import Archive
+from tests.helpers import DATA, ROOT, free_port, make_settings, wait_listening
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`newsarchive serve` (waitress) on the sample corpus plus an article carrying payloads."""
+    index = tmp_path_factory.mktemp("browser") / "index"
+    shutil.copytree(sample_index, index)
+    Archive(make_settings(index)).add(read_inputs([DATA / "hostile" / "script-injection.html"]))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    log_path = index.parent / "server.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "indexer",
+            "--config",
+            str(ROOT / "config.toml"),
+            "--index",
+            str(index),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    if not wait_listening(port, proc):
+        proc.kill()
+        log.close()
+        out = log_path.read_text(encoding="utf-8", errors="replace")
+        raise RuntimeError(f"server did not start: {out}")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(locale="en-GB")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def search_for(page: object, server: str, query: str) -> None:
+    page.goto(server + "/")  # type: ignore[attr-defined]
+    page.fill("input[name=q]", query)  # type: ignore[attr-defined]
+    page.press("input[name=q]", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector("#summary")  # type: ignore[attr-defined]
+
+
+def test_english_search_in_the_browser(page: object, server: str) -> None:
+    search_for(page, server, "Tencent")
+    titles = page.locator(".hit h2").all_inner_texts()  # type: ignore[attr-defined]
+    assert "Tech giants bet on Guizhou as data hub ambitions grow" in titles
+    assert "Tencent" in page.locator(".hit mark").all_inner_texts()  # type: ignore[attr-defined]
+
+
+def test_chinese_search_marks_the_traditional_name(page: object, server: str) -> None:
+    search_for(page, server, "马云")
+    hit = page.locator(".hit", has_text="Tech giants bet on Guizhou")  # type: ignore[attr-defined]
+    assert "馬雲" in hit.locator("mark").all_inner_texts()  # as written, in Traditional
+    assert "q=%E9%A9%AC%E4%BA%91" in page.url  # type: ignore[attr-defined]  # a shareable URL
+
+
+def test_article_payloads_show_as_text_and_run_nothing(page: object, server: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    search_for(page, server, "harbour plan")
+    snippet = page.locator(".hit .snippet").first.inner_text()  # type: ignore[attr-defined]
+    assert '<script>alert("xss")</script>' in snippet
+    assert page.locator(".hit img").count() == 0  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    assert dialogs == []
+    assert page.title() != "pwned"  # type: ignore[attr-defined]
+
+
+def test_clicking_a_facet_filters_the_results(page: object, server: str) -> None:
+    search_for(page, server, "date:2015..2024")
+    before = page.locator("#summary").inner_text()  # type: ignore[attr-defined]
+    facet = page.locator('[data-facet="lang"] a', has_text="Chinese (Traditional)")  # type: ignore[attr-defined]
+    facet.click()
+    page.wait_for_url("**lang=zh-Hant**")  # type: ignore[attr-defined]
+    assert page.locator("#summary").inner_text() != before  # type: ignore[attr-defined]
+    langs = page.locator(".hit .meta").all_inner_texts()  # type: ignore[attr-defined]
+    assert langs and all("Chinese (Traditional)" in m for m in langs)
+    assert page.locator(".chip", has_text="Chinese (Traditional)").count() == 1  # type: ignore[attr-defined]
+
+
+def test_opening_an_article_from_the_results(page: object, server: str) -> None:
+    search_for(page, server, "马云")
+    page.locator(".hit h2 a", has_text="Tech giants bet on Guizhou").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("article.article")  # type: ignore[attr-defined]
+    assert "/articles/text/alibaba-tencent-guizhou.txt" in page.url  # type: ignore[attr-defined]
+    assert "馬雲" in page.locator("article .text mark").all_inner_texts()  # type: ignore[attr-defined]
+    assert page.locator(".related li").count() >= 1  # type: ignore[attr-defined]
+    assert page.locator(".facts .author").inner_text() == "Maya Lindqvist"  # type: ignore[attr-defined]
+
+
+def test_switching_the_interface_language(page: object, server: str) -> None:
+    search_for(page, server, "Tencent")
+    assert page.locator("html").get_attribute("lang") == "en"  # type: ignore[attr-defined]
+    page.locator("nav.hl a", has_text="繁體中文").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**hl=zh-Hant**")  # type: ignore[attr-defined]
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"  # type: ignore[attr-defined]
+    assert "條結果" in page.locator("#summary").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("input[name=q]").input_value() == "Tencent"  # type: ignore[attr-defined]
+    page.goto(server + "/about")  # type: ignore[attr-defined]  # the choice is remembered
+    assert page.locator("h1").inner_text() == "關於本檔案庫"  # type: ignore[attr-defined]
+
+
+def test_chinese_browser_gets_a_chinese_interface(browser: object, server: str) -> None:
+    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    try:
+        search_for(pg, server, "腾讯")
+        assert pg.locator("html").get_attribute("lang") == "zh-Hans"
+        assert "条结果" in pg.locator("#summary").inner_text()
+        assert (
+            "Tech giants bet on Guizhou as data hub ambitions grow"
+            in pg.locator(".hit h2").all_inner_texts()
+        )
+    finally:
+        context.close()
+
+
+def test_article_page_with_payloads_runs_nothing(page: object, server: str) -> None:
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    search_for(page, server, "harbour plan")
+    page.locator(".hit h2 a").first.click()  # type: ignore[attr-defined]
+    page.wait_for_selector("article.article")  # type: ignore[attr-defined]
+    text = page.locator("article .text").inner_text()  # type: ignore[attr-defined]
+    assert '<script>alert("xss")</script>' in text
+    assert "onerror=" in text
+    assert page.locator("article img, article script, article iframe").count() == 0  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    assert dialogs == []
+    assert page.title() != "pwned"  # type: ignore[attr-defined]

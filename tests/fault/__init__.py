@@ -1,0 +1,1 @@
+"""Fault injection: killed writers, failing merges, crashes mid-run."""

@@ -1,0 +1,1 @@
+"""Unit and integration tests of one stage: ingest, analysis, names, the store, search."""

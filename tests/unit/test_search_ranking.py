@@ -1,0 +1,130 @@
+"""Ranking: articles holding all of the reader's words come first, without changing what matches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from whoosh import query as wq
+
+from indexer.config import Settings
+from indexer.ingest.article import Article
+from indexer.search import core as search_module
+from indexer.search.core import SearchRequest, rank_query, search
+from indexer.store.archive import Archive
+
+FILLER = "The council met on Tuesday to discuss the budget, the roads and the schools."
+
+
+@pytest.fixture
+def archive(settings: Settings) -> Iterator[Archive]:
+    articles = [
+        # Only the rarer word, over and over.
+        Article(id="copper-only", title="Markets", body="Copper, copper, copper. " + FILLER),
+        # Both words once each.
+        Article(id="both", title="Markets", body="A copper smelter opened. " + FILLER),
+        Article(id="mine-only", title="Markets", body="A copper mine opened. " + FILLER),
+    ]
+    # The second word is common, so its weight is low: plain BM25 favours the repetition.
+    articles += [
+        Article(id=f"smelter-{i}", title="Industry", body=f"Smelter number {i}. {FILLER}")
+        for i in range(12)
+    ]
+    archive = Archive(settings)
+    archive.add(articles)
+    yield archive
+    archive.close()
+
+
+def ranked(archive: Archive, q: str, **kw: object) -> list[str]:
+    page = search(archive, SearchRequest(q=q, limit=50, facets=False, **kw))  # type: ignore[arg-type]
+    return [h.id for h in page.hits]
+
+
+def test_an_article_with_all_the_words_ranks_above_one_repeating_one_of_them(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ranked(archive, "copper smelter")[0] == "both"
+    # Without the bonus, repetition of the rarer word wins: the bonus is what orders them.
+    monkeypatch.setattr(search_module, "ALL_WORDS_BOOST", 0.0)
+    assert ranked(archive, "copper smelter")[0] == "copper-only"
+
+
+def test_the_bonus_never_changes_which_articles_match(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_bonus = search(archive, SearchRequest(q="copper smelter", limit=50))
+    monkeypatch.setattr(search_module, "ALL_WORDS_BOOST", 0.0)
+    without = search(archive, SearchRequest(q="copper smelter", limit=50))
+    assert with_bonus.total == without.total > 3
+    assert {h.id for h in with_bonus.hits} == {h.id for h in without.hits}
+    assert with_bonus.facets == without.facets
+
+
+def test_date_order_ignores_the_bonus(archive: Archive) -> None:
+    assert set(ranked(archive, "copper smelter", sort="newest")) == set(
+        ranked(archive, "copper smelter")
+    )
+
+
+@pytest.mark.parametrize(
+    ("description", "q"),
+    [
+        ("one word", wq.Or([wq.Term("title", "copper"), wq.Term("body", "copper")])),
+        (
+            "every word is required already",
+            wq.And([wq.Term("body", "copper"), wq.Term("body", "mine")]),
+        ),
+        ("a prefix", wq.Prefix("body", "copp")),
+    ],
+)
+def test_queries_with_nothing_to_order_are_left_alone(description: str, q: wq.Query) -> None:
+    assert rank_query(q) is q
+
+
+def test_a_word_and_its_fields_count_once() -> None:
+    # The parser flattens `copper smelter` under OR into per-field terms: two words, not four.
+    q = wq.Or(
+        [
+            wq.Term("title", "copper"),
+            wq.Term("body", "copper"),
+            wq.Term("title", "smelter"),
+            wq.Term("body", "smelter"),
+        ]
+    )
+    ranked_q = rank_query(q)
+    assert isinstance(ranked_q, wq.AndMaybe)
+    every = ranked_q.b
+    assert isinstance(every, wq.And) and len(list(every.children())) == 2
+
+
+def test_a_common_word_in_a_title_does_not_outrank_an_article_about_the_whole_query(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [
+        Article(
+            id="about-it",
+            title="Property market",
+            body="House prices rose again in March; prices of a house in London most. "
+            + FILLER * 3,
+        ),
+        Article(
+            id="uk-in-title",
+            title="UK broadband gets faster",
+            body="A faster service reaches every house in the UK. " + FILLER * 3,
+        ),
+    ]
+    # "UK" is common, "house" and "prices" less so.
+    articles += [
+        Article(id=f"uk-{i}", title="Weather", body=f"Rain across the UK, day {i}. {FILLER}")
+        for i in range(40)
+    ]
+    archive = Archive(settings)
+    archive.add(articles)
+    try:
+        assert ranked(archive, "UK house prices")[0] == "about-it"
+        # A title weighted far above the body (2.5, as it was) let the one title word win.
+        monkeypatch.setitem(search_module.FIELD_BOOSTS, "title", 2.5)
+        assert ranked(archive, "UK house prices")[0] == "uk-in-title"
+    finally:
+        archive.close()
