@@ -70,7 +70,8 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from indexer.ingest.article import Article
     from indexer.ingest.parse import read_inputs
-    from indexer.search.core import Hit, ResultPage, SearchRequest, more_like_this, search
+    from indexer.search.core import Hit, ResultPage, SearchRequest, search
+    from indexer.search.related import more_like_this
     from indexer.store.archive import Archive, IndexSummary
 
 

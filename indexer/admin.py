@@ -208,7 +208,7 @@ def stats(archive: Archive) -> dict[str, Any]:
 
 def matching_ids(archive: Archive, ids: Iterable[str] = (), query: str | None = None) -> list[str]:
     """The ids of the given articles that exist, and of every article a query matches."""
-    from indexer.search.core import parse_query
+    from indexer.search.query import parse_query
 
     searcher = archive.searcher()
     found = [i for i in ids if searcher.document_number(id=i) is not None]

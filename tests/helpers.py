@@ -15,7 +15,7 @@ from whoosh import query as wq
 
 from indexer.config import Settings, load_settings
 from indexer.ingest.article import Article
-from indexer.search.core import WEIGHTING
+from indexer.search.rank import WEIGHTING
 from indexer.store.archive import Archive
 
 ROOT = Path(__file__).resolve().parent.parent

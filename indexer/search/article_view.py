@@ -13,8 +13,9 @@ from typing import Any
 
 from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
-from indexer.search.core import expand_query, parse_query
+from indexer.search.expand import expand_query
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
+from indexer.search.query import parse_query
 from indexer.store.archive import Archive
 from indexer.store.schema import stored_metadata
 

@@ -15,7 +15,9 @@ from indexer.config import Settings
 from indexer.engine import columns
 from indexer.engine.collect import ColumnRange, Tally, top_stories
 from indexer.ingest.article import Article
-from indexer.search.core import FACETS, WEIGHTING, SearchRequest, parse_query, rank_query, search
+from indexer.search.core import FACETS, SearchRequest, search
+from indexer.search.query import parse_query
+from indexer.search.rank import WEIGHTING, rank_query
 from indexer.store.archive import Archive
 from tests.helpers import reference_ranking, several_segments
 
@@ -152,7 +154,8 @@ def test_a_commit_makes_a_kept_search_count_again(settings: Settings) -> None:
     ],
 )
 def test_whether_few_articles_hold_every_word(archive: Archive, text: str, few: bool) -> None:
-    from indexer.search.core import MIN_HITS_BEFORE_SUGGESTING, _few_hold_every_word
+    from indexer.search.expand import few_hold_every_word
+    from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
 
     searcher = archive.searcher()
     q, _ = parse_query(text, searcher.schema, archive.settings)
@@ -167,7 +170,7 @@ def test_whether_few_articles_hold_every_word(archive: Archive, text: str, few: 
         )
     ]
     assert (len(holding) < MIN_HITS_BEFORE_SUGGESTING) is few
-    assert _few_hold_every_word(searcher, q) is few
+    assert few_hold_every_word(searcher, q) is few
 
 
 @pytest.mark.parametrize("word", ["coper", "smeltr", "serial17", "serial2499", "brigde", "xyz"])

@@ -16,7 +16,9 @@ from indexer.engine import vectorized
 from indexer.engine.codec import ArchiveCodec, PackedLeafMatcher
 from indexer.engine.collect import top_stories
 from indexer.engine.formats import PackedCharacters, PackedPositions
-from indexer.search.core import WEIGHTING, SearchRequest, parse_query, rank_query, search
+from indexer.search.core import SearchRequest, search
+from indexer.search.query import parse_query
+from indexer.search.rank import WEIGHTING, rank_query
 from indexer.store.archive import Archive
 from indexer.store.schema import build_schema, to_document
 from tests.helpers import reference_ranking, several_segments, varied_articles

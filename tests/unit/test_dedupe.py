@@ -12,7 +12,8 @@ from indexer.analysis.dedupe import fingerprint, folded_text, similarity, versio
 from indexer.config import load_settings
 from indexer.errors import ConfigError
 from indexer.ingest.article import Article
-from indexer.search.core import SearchRequest, more_like_this, search
+from indexer.search.core import SearchRequest, search
+from indexer.search.related import more_like_this
 from indexer.store.archive import Archive
 from tests.helpers import ROOT, make_settings
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import NotFoundError, QueryError
-from indexer.search.core import SearchRequest, more_like_this, search
+from indexer.search.core import SearchRequest, search
+from indexer.search.related import more_like_this
 from indexer.store.archive import Archive
 from tests.helpers import make_settings
 

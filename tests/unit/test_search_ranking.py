@@ -9,8 +9,9 @@ from whoosh import query as wq
 
 from indexer.config import Settings
 from indexer.ingest.article import Article
-from indexer.search import core as search_module
-from indexer.search.core import SearchRequest, rank_query, search
+from indexer.search import rank as search_module
+from indexer.search.core import SearchRequest, search
+from indexer.search.rank import rank_query
 from indexer.store.archive import Archive
 
 FILLER = "The council met on Tuesday to discuss the budget, the roads and the schools."

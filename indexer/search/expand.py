@@ -1,0 +1,264 @@
+"""Names across languages and scripts: a query's other forms, and why a hit matched."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+
+from indexer.analysis.fold import has_han
+from indexer.analysis.names import NameTable
+from indexer.search.highlight import Span, Targets
+from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
+from indexer.store.schema import SEARCH_FIELDS
+
+# --- names across languages ------------------------------------------------------------
+
+#: Weight of another form of a query word (騰訊 for Tencent) relative to the word itself.
+EXPANSION_BOOST = 0.5
+#: Weight of a common word's translation (big data for 大数据), which is only added beside
+#: a name that crosses languages: below a name's forms, since a word has many senses.
+TRANSLATION_BOOST = 0.3
+MAX_RUN = 4  # query words one English name may span ("Bank of New York")
+PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pinyin
+_ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
+
+
+class OtherForms(wq.Or):  # type: ignore[misc]
+    """The other forms of a query word or name (騰訊 for Tencent), beside the words as typed."""
+
+
+@dataclass
+class Expansion:
+    """A query rewritten with other forms of its names, and what each form stands for."""
+
+    query: wq.Query
+    #: highlight label of an added term or phrase → the query words it stands for
+    labels: dict[str, str] = field(default_factory=dict)
+    #: also translate common words (only once a name crossed languages)
+    translate: bool = False
+    #: a name was expanded into the other language (Chinese for English or the reverse)
+    crosses: bool = False
+
+
+def expand_query(
+    q: wq.Query,
+    text: str,
+    schema: Any,
+    table: NameTable,
+    reader: Any = None,
+    translate: bool = False,
+) -> Expansion:
+    """Add the other forms of the names in a query, weighted below the words as typed.
+
+    Tencent → 腾讯 (which also finds 騰訊), 马云 → "Jack Ma", "ma yun" → 马云, 软件 → 軟體.
+    With `translate`, common words that are not names are translated too, weighted lower
+    still: 马云 贵阳 大数据 also looks for "big data" (see `search` for when).
+    """
+    out = Expansion(q, translate=translate)
+    out.query = _expand_node(q, text, schema, table, reader, out, top=True)
+    return out
+
+
+def few_hold_every_word(searcher: Any, q: wq.Query) -> bool:
+    """Whether fewer than a page of articles hold every word of a query as typed."""
+    words = regroup(list((q.a if isinstance(q, wq.AndNot) else q).children()))
+    if len(words) < 2:
+        return False
+    every = wq.And(words)
+    held = 0
+    # Walked match by match, stopping at a page: Whoosh's docs_for_query lists every
+    # article holding one of the words first.
+    for sub, _ in searcher.leaf_searchers():
+        matcher = every.matcher(sub, sub.boolean_context())
+        while matcher.is_active() and held < MIN_HITS_BEFORE_SUGGESTING:
+            held += 1
+            matcher.next()
+        if held >= MIN_HITS_BEFORE_SUGGESTING:
+            return False
+    return True
+
+
+def _word(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
+    """The words of a query node that stands for one word or phrase, and its per-field leaves."""
+    leaves = [node] if isinstance(node, wq.Term | wq.Phrase) else None
+    if leaves is None and type(node) is wq.Or:
+        leaves = list(node.children())
+    if not leaves or not all(
+        isinstance(n, wq.Term | wq.Phrase)
+        and type(n) in (wq.Term, wq.Phrase)
+        and n.fieldname in SEARCH_FIELDS
+        for n in leaves
+    ):
+        return None
+    keys = {_words(n) for n in leaves}
+    if len(keys) != 1:
+        return None
+    return keys.pop(), leaves
+
+
+def _words(node: wq.Query) -> tuple[str, ...]:
+    if isinstance(node, wq.Phrase):
+        return tuple(str(w) for w in node.words)
+    value = node.text
+    return (value.decode("utf-8") if isinstance(value, bytes) else str(value),)
+
+
+def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
+    """The query text a reader typed for some nodes, when the parser kept its offsets."""
+    starts = [getattr(leaf, "startchar", None) for n in nodes for leaf in n.leaves()]
+    ends = [getattr(leaf, "endchar", None) for n in nodes for leaf in n.leaves()]
+    if starts and None not in starts and None not in ends:
+        typed = text[min(starts) : max(ends)].strip().strip('"')  # type: ignore[type-var]
+        if typed:
+            return typed
+    found = re.search(r"\s+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
+    return found.group(0) if found else fallback
+
+
+def _expand_node(
+    q: wq.Query,
+    text: str,
+    schema: Any,
+    table: NameTable,
+    reader: Any,
+    out: Expansion,
+    top: bool = False,
+) -> wq.Query:
+    if top and _word(q) is not None:
+        return _expand_node(wq.And([q]), text, schema, table, reader, out).normalize()
+    if type(q) not in (wq.And, wq.Or):
+        if q.is_leaf():
+            return q
+        return q.apply(lambda child: _expand_node(child, text, schema, table, reader, out))
+    children = regroup(list(q.children()))
+    new: list[wq.Query] = []
+    i = 0
+    while i < len(children):
+        done = False
+        for size in range(min(MAX_RUN, len(children) - i), 0, -1):
+            run = children[i : i + size]
+            words = [_word(n) for n in run]
+            if any(w is None for w in words):
+                continue
+            expansion = _alternatives(
+                [w for w in words if w], run, text, schema, table, reader, out
+            )
+            if expansion is None:
+                continue
+            if type(q) is wq.Or:
+                new.append(wq.Or([*run, expansion]))
+            else:
+                literal = run[0] if size == 1 else wq.And(run)
+                new.append(wq.Or([literal, expansion]))
+            i += size
+            done = True
+            break
+        if not done:
+            child = children[i]
+            new.append(
+                child if _word(child) else _expand_node(child, text, schema, table, reader, out)
+            )
+            i += 1
+    return type(q)(new, boost=q.boost)
+
+
+def regroup(children: list[wq.Query]) -> list[wq.Query]:
+    """Under OR the parser flattens words into one list of per-field terms: group them again."""
+    out: list[wq.Query] = []
+    group: list[wq.Query] = []
+    for child in [*children, None]:
+        same = (
+            child is not None
+            and group
+            and type(child) in (wq.Term, wq.Phrase)
+            and _words(child) == _words(group[0])
+        )
+        if same:
+            group.append(child)  # type: ignore[arg-type]
+            continue
+        if group:
+            out.append(group[0] if len(group) == 1 else wq.Or(group))
+        group = [child] if child is not None and type(child) in (wq.Term, wq.Phrase) else []
+        if child is not None and not group:
+            out.append(child)
+    return out
+
+
+def _alternatives(
+    words: list[tuple[tuple[str, ...], list[wq.Query]]],
+    run: list[wq.Query],
+    text: str,
+    schema: Any,
+    table: NameTable,
+    reader: Any,
+    out: Expansion,
+) -> wq.Query | None:
+    """Other forms of a run of query words, as a query over the same fields, or None."""
+    key = tuple(t for w, _ in words for t in w)
+    leaves = words[0][1]
+    forms: list[str] = []  # names in the other language or script, and regional words
+    translations: list[str] = []  # common words in the other language
+    if all(has_han(t) for t in key):
+        if len(words) > 1:
+            return None
+        han = "".join(key)
+        english = table.english_for(han)
+        out.crosses |= bool(english)
+        forms = english + [table.written(s) for s in table.synonyms(han)]
+        if not english and out.translate:
+            translations = table.term_english(han)
+        shown = _typed(run, text, han)
+    elif all(_ASCII_WORD.match(t) for t in key):
+        chinese = table.chinese_for(key)
+        if not chinese and out.translate:
+            translations = [table.written(c) for c in table.term_chinese(key)]
+        elif (
+            not chinese
+            and len(key) == 1
+            and reader is not None
+            and reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF
+        ):
+            return None  # one word the index knows as a common word: not pinyin
+        if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
+            chinese = table.chinese_for_pinyin("".join(key))
+        out.crosses |= bool(chinese)
+        forms = [table.written(c) for c in chinese]
+        shown = _typed(run, text, " ".join(key))
+    if not forms and not translations:
+        return None
+    alternatives: list[wq.Query] = []
+    weighted = [(f, EXPANSION_BOOST) for f in forms]
+    weighted += [(t, TRANSLATION_BOOST) for t in translations]
+    for form, weight in weighted:
+        for leaf in leaves:
+            tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
+            if not tokens or tuple(tokens) == key:
+                continue
+            boost = leaf.boost * weight
+            if len(tokens) == 1:
+                alternatives.append(wq.Term(leaf.fieldname, tokens[0], boost=boost))
+            else:
+                alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost))
+            out.labels.setdefault(" ".join(tokens), shown)
+    return OtherForms(alternatives) if alternatives else None
+
+
+def explain(
+    marks: dict[str, tuple[str, list[Span]]], labels: dict[str, str], literal: Targets
+) -> list[str]:
+    """'matched 騰訊 for Tencent' for each span that only another form of a query word matched."""
+    plain = {t for terms in literal.terms.values() for t in terms}
+    plain |= {" ".join(p) for phrases in literal.phrases.values() for p in phrases}
+    out: list[str] = []
+    seen: set[str] = set()
+    for text, found in marks.values():
+        for span in found:
+            if span.term in labels and span.term not in plain:
+                line = f"matched {text[span.start : span.end]} for {labels[span.term]}"
+                if line.casefold() not in seen:  # "Big Data" in a title, "big data" below
+                    seen.add(line.casefold())
+                    out.append(line)
+    return out[:5]
