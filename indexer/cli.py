@@ -63,7 +63,7 @@ def cli(ctx: click.Context, config_path: Path | None, index_path: Path | None) -
     ctx.obj = settings
 
 
-def _progress(enabled: bool) -> tuple[Callable[[Article | ItemError], None] | None, Any]:
+def _progress(enabled: bool) -> tuple[Callable[[Any], None] | None, Any]:
     """A per-item callback that drives a progress bar on a terminal (None otherwise)."""
     if not enabled or not sys.stderr.isatty():
         return None, None
@@ -424,7 +424,7 @@ def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
 
     archive = Archive(settings)
     if output is None:
-        count = export_jsonl(archive, click.get_text_stream("stdout"))
+        count = export_jsonl(archive, sys.stdout)
     else:
         tmp = output.with_name(output.name + ".part")
         with tmp.open("w", encoding="utf-8") as fh:

@@ -377,9 +377,9 @@ def mine_names(article: Article) -> list[tuple[str, str]]:
         run_together = re.search(r"[a-z][A-Z]", english) and " " not in english
         if run_together and not _LOWER_OK.match(english):
             continue  # words run together by the source ("BilldeBlasio"): no reader types that
-        chinese = _zh_name_before(fold(m.group(1))[0])
-        if chinese:
-            pairs.append((english, chinese))
+        found = _zh_name_before(fold(m.group(1))[0])
+        if found:
+            pairs.append((english, found))
     return list(dict.fromkeys(pairs))
 
 
@@ -486,8 +486,8 @@ class _Layer:
                 if name not in self.to_english[f]:
                     self.to_english[f].append(name)
         if pinyin and " " in pinyin:
-            for key in {pinyin.replace(" ", ""), *english_key(pinyin.replace(" ", ""))}:
-                self.pinyin[key].extend(f for f in folded if f not in self.pinyin[key])
+            for spelled in {pinyin.replace(" ", ""), *english_key(pinyin.replace(" ", ""))}:
+                self.pinyin[spelled].extend(f for f in folded if f not in self.pinyin[spelled])
 
 
 @lru_cache(maxsize=1)

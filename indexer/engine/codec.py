@@ -89,6 +89,7 @@ class PackedLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
     """Whoosh's postings matcher, reading packed blocks (or W3 blocks, by their tag)."""
 
     packed = True
+    _i: int  # Whoosh's position in the block
 
     def _read_header(self) -> None:
         postfile = self._postfile

@@ -185,7 +185,7 @@ def top_stories(
 
 def _by_score(
     matcher: Any,
-    stories: list[Any],
+    stories: Any,  # a Values column or a list
     accepts: list[Callable[[int], bool]],
     offset: int,
     best: _Best,

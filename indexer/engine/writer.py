@@ -156,6 +156,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
     on their own; :meth:`merge_all` merges every segment into this writer's one.
     """
 
+    pool: Any  # Whoosh's posting pool, replaced by a _TermPool
+    segments: list[Any]  # Whoosh's list of segments to merge
+
     def __init__(self, ix: Any, inline: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("codec", ArchiveCodec())
         super().__init__(ix, **kwargs)
@@ -258,7 +261,8 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
             postings = self.pool.fields[fieldname]
             lengths = self._lengths.get(fieldname, defaultdict(int))
             for tbytes in sorted(postings):
-                terms.write(tbytes, *postings[tbytes], lengths)
+                ids, weights, values = postings[tbytes]
+                terms.write(tbytes, ids, weights, values, lengths)
             writer.finish_field()
         writer.close()
 
@@ -691,6 +695,7 @@ class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
     (the same bytes: a term table is written by this writer alone)."""
 
     _pos: int
+    lastkey: bytes
 
     @classmethod
     def adopt(cls, tindex: Any) -> None:

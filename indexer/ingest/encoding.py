@@ -53,11 +53,11 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return data.decode(codec)
     tried: list[str] = []
     for name in (declared, "utf-8"):
-        codec = normalise(name) if name else None
-        if codec and codec not in tried:
-            tried.append(codec)
+        candidate = normalise(name) if name else None
+        if candidate and candidate not in tried:
+            tried.append(candidate)
             try:
-                return data.decode(codec)
+                return data.decode(candidate)
             except UnicodeDecodeError:
                 pass
     from charset_normalizer import from_bytes

@@ -248,7 +248,7 @@ class Archive:
     def add(
         self,
         items: Iterable[Article | ItemError],
-        on_item: Callable[[Article | ItemError], None] | None = None,
+        on_item: Callable[[Article | Prepared | ItemError], None] | None = None,
     ) -> IndexSummary:
         """Add or update articles by id, committing every `batch_size` articles."""
         with writer_lock(self.home, self.settings.writer_timeout):

@@ -146,7 +146,7 @@ def _init_worker(
 
 def _work(unit: _Unit) -> list[Result]:
     """Read, parse and analyse one unit (runs in a worker)."""
-    items: Iterable[Item]
+    items: Iterable[Item | None]
     if isinstance(unit, ItemError | Reading | Gone):
         return [unit]
     if isinstance(unit, _Lines):
