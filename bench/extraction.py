@@ -52,7 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.ingest.article import Article  # noqa: E402
-from indexer.ingest.parse import InputFile, parse_date, read_file, read_html_bytes  # noqa: E402
+from indexer.ingest.dates import first_date  # noqa: E402
+from indexer.ingest.parse import InputFile, read_file, read_html_bytes  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -278,7 +279,7 @@ def score_page(path: Path, expected: dict[str, Any], with_url: bool) -> tuple[Sc
         miss["title (site name expected)"] = (item.title, expected.get("title"))
     # Some expected dates are written 2019年09月07 or lack the year (09月07日): compare
     # those that name a whole day.
-    want = parse_date(expected.get("published") or "")
+    want = first_date(expected.get("published") or "")
     if want is not None:
         want_date = want.date().isoformat()
         score.date_n = 1

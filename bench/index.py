@@ -174,7 +174,7 @@ def naive_worker(source: Path, index: Path) -> None:
     from whoosh import index as whoosh_index
     from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-    from indexer.ingest.parse import parse_date
+    from indexer.ingest.dates import first_date
 
     jieba.setLogLevel(logging.WARNING)
     analyzer = ChineseAnalyzer()
@@ -192,7 +192,7 @@ def naive_worker(source: Path, index: Path) -> None:
     writer = ix.writer()
     for record in _records(source):
         doc = {k: record.get(k) or "" for k in ("id", "title", "body", "url", "source", "author")}
-        published = parse_date(record.get("published") or "")
+        published = first_date(record.get("published") or "")
         if published:
             doc["published"] = published
         writer.add_document(**doc)

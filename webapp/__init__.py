@@ -14,6 +14,7 @@ from indexer.search.highlight import Snippet
 from indexer.store.archive import Archive
 
 from . import i18n, present
+from .errors import http_status
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(NewsArchiveError)
     def library_error(exc: NewsArchiveError) -> Any:
-        return error_response(exc.status, str(exc))
+        return error_response(http_status(exc), str(exc))
 
     @app.errorhandler(404)
     def not_found(exc: Exception) -> Any:

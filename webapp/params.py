@@ -6,12 +6,11 @@ from collections.abc import Mapping
 
 from indexer.config import Settings
 from indexer.errors import QueryError
-from indexer.search.core import SORTS, SearchRequest
+from indexer.search.core import MAX_OFFSET, SORTS, SearchRequest
+from indexer.search.query import LANG_FILTERS
 
-MAX_OFFSET = 10_000
 MAX_PARAM_LENGTH = 200  # every parameter but q (whose limit is search.max_query_length)
 MAX_ID_LENGTH = 2048
-LANG_FILTERS = ("en", "zh", "zh-Hans", "zh-Hant")
 
 
 def _int(args: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:

@@ -16,6 +16,7 @@ from indexer.search.core import ResultPage, SearchRequest, search
 from indexer.search.stats import archive_stats
 
 from . import params
+from .errors import http_status
 
 bp = Blueprint("ui", __name__)
 ATOM_ENTRIES = 50
@@ -39,7 +40,7 @@ def search_page() -> Any:
         if params.is_search(req):
             page = search(archive, req)
     except QueryError as exc:
-        error, status = str(exc), exc.status
+        error, status = str(exc), http_status(exc)
     return render_template("search.html", page=page, error=error, args=request.args), status
 
 

@@ -235,9 +235,6 @@ class Grouper:
         self.db.executemany("DELETE FROM bands WHERE id = ?", rows)
         self.db.executemany("DELETE FROM signatures WHERE id = ?", rows)
 
-    def known_ids(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT id FROM signatures")]
-
 
 # --- reading groups back ------------------------------------------------------------------
 

@@ -36,12 +36,11 @@ from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
 from whoosh.lang.porter2 import stem as snowball_stem
 
 from indexer.analysis.fold import HAN, fold, has_han
+from indexer.config import SEGMENTERS
 
 # A Han run, or a run of other letters/digits (underscore is not a word character here).
 _RUNS = re.compile(rf"([{HAN}]+)|([^\W_{HAN}]+)")
 _ASCII_WORD = re.compile(r"[a-z]+\Z")
-
-SEGMENTERS = ("jieba", "rjieba")
 
 
 # --- segmentation --------------------------------------------------------------------

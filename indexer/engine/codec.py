@@ -26,11 +26,9 @@ import io
 import pickle
 import struct
 import sys
-import threading
 import zlib
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +41,7 @@ from whoosh.matching import ReadTooFar
 from whoosh.system import unpack_int
 from whoosh.util.numeric import length_to_byte
 
+from indexer.cache import LRU
 from indexer.engine.formats import pack, unpack
 
 try:  # whoosh3 leaves small parts uncompressed; Whoosh 2.7 compresses every block
@@ -66,8 +65,7 @@ _WINDOW = 12  # a small zlib window: blocks are a few KB
 #: Block directories (where each block starts, its last article) of this many terms are
 #: kept: segments never change, so a term's directory stays true while its file exists.
 DIRECTORIES = 4096
-_directories: OrderedDict[tuple[str, int], tuple[array[int], array[int]]] = OrderedDict()
-_directories_lock = threading.Lock()
+_directories: LRU[tuple[array[int], array[int]]] = LRU(DIRECTORIES)
 
 
 class ArchiveCodec(W3Codec):  # type: ignore[misc]
@@ -237,11 +235,9 @@ def directory(m: Any) -> tuple[array[int], array[int]]:
     postings; read once and kept."""
     name = getattr(m._postfile, "_name", None)
     if name:
-        with _directories_lock:
-            found = _directories.get((name, m._startoffset))
-            if found is not None:
-                _directories.move_to_end((name, m._startoffset))
-                return found
+        found = _directories.get((name, m._startoffset))
+        if found is not None:
+            return found
     blocks = term_blocks(m) or []
     offsets = array("q", (block.offset for block in blocks))
     last_ids = array("q", (block.last_id for block in blocks))
@@ -254,10 +250,7 @@ def remember(m: Any, offsets: array[int], last_ids: array[int]) -> None:
     name = getattr(m._postfile, "_name", None)
     if not name:
         return
-    with _directories_lock:
-        _directories[(name, m._startoffset)] = (offsets, last_ids)
-        while len(_directories) > DIRECTORIES:
-            _directories.popitem(last=False)
+    _directories.put((name, m._startoffset), (offsets, last_ids))
 
 
 def read_numbers(m: Any) -> tuple[array[int], array[float]]:

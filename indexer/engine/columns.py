@@ -19,9 +19,7 @@ list per column of a 300,000-article segment added 15-20 ms to each).
 from __future__ import annotations
 
 import sys
-import threading
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,11 +28,12 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import NumericColumn, VarBytesColumn
 
+from indexer.cache import LRU
+
 #: Columns of this many segments stay in memory (a merged index has a handful).
 CACHED_SEGMENTS_FIELDS = 256
 
-_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_lock = threading.Lock()
+_cache: LRU[Any] = LRU(CACHED_SEGMENTS_FIELDS)
 
 
 def hold_lengths(reader: Any) -> None:
@@ -102,18 +101,7 @@ def _cached(leaf: Any, fieldname: str, load: Callable[..., Any], *args: Any) -> 
     folder = _folder(getattr(leaf, "_storage", None))
     if segment is None or folder is None:
         return load(*args)
-    key = (folder, segment.segment_id(), fieldname)
-    with _lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
-    found = load(*args)
-    with _lock:
-        _cache[key] = found
-        while len(_cache) > CACHED_SEGMENTS_FIELDS:
-            _cache.popitem(last=False)
-    return found
+    return _cache.get_or_load((folder, segment.segment_id(), fieldname), lambda: load(*args))
 
 
 def _folder(storage: Any) -> str | None:

@@ -11,11 +11,11 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from indexer.analysis.fold import detect_language
 from indexer.ingest.article import Article, ItemError
+from indexer.ingest.dates import first_date
 from indexer.ingest.html import extract_html
 from indexer.ingest.warc import is_web_archive, read_warc
 
@@ -152,7 +152,7 @@ def parse_text(text: str, ident: str, where: str) -> Article:
     if lines:
         header = _TEXT_HEADER.match(lines[0].lstrip("\ufeff"))
         if header:
-            published = parse_date(header["date"])
+            published = first_date(header["date"])
             author, source = header["author"], header["source"]
             lines = lines[1:]
     paragraphs = _paragraphs(lines)
@@ -270,7 +270,7 @@ def article_from_record(record: dict[str, object], fallback_id: str, where: str)
     title = _str(record, "title") or ""
     author = _str(record, "author")
     source = _str(record, "source")
-    published = parse_date(_str(record, "published") or "")
+    published = first_date(_str(record, "published") or "")
     html = _str(record, "html")
     if not body and html:
         try:
@@ -308,29 +308,3 @@ def article_from_record(record: dict[str, object], fallback_id: str, where: str)
         # An exported article keeps where it was first read.
         location=_str(record, "location") or where,
     )
-
-
-# --- dates ---------------------------------------------------------------------------
-
-_ISO = re.compile(
-    r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
-    r"(?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
-)
-
-
-def parse_date(text: str) -> datetime | None:
-    """A date (and time, when given) from ISO and Chinese forms; None when there is none."""
-    match = _ISO.search(text or "")
-    if not match:
-        return None
-    try:
-        return datetime(
-            int(match["y"]),
-            int(match["m"]),
-            int(match["d"]),
-            int(match["H"] or 0),
-            int(match["M"] or 0),
-            int(match["S"] or 0),
-        )
-    except ValueError:
-        return None

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +11,7 @@ from whoosh import query as wq
 
 from indexer.analysis.dedupe import group_size
 from indexer.analysis.names import name_table
+from indexer.cache import LRU
 from indexer.config import Settings
 from indexer.engine.collect import ColumnRange, Found, Tally, top_stories
 from indexer.errors import QueryError
@@ -32,6 +31,7 @@ from indexer.store.archive import Archive
 from indexer.store.schema import stored_metadata
 
 SORTS = ("relevance", "newest", "oldest")
+MAX_OFFSET = 10_000  # hits a page may skip
 #: Copies and near-copies of a story share this column: a results page shows one of them.
 #: Facets counted for every results page: name -> the sortable column it counts.
 FACETS = {"source": "source_name", "lang": "langtag", "year": "year"}
@@ -132,8 +132,8 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}")
     if not 1 <= request.limit <= settings.max_limit:
         raise QueryError(f"limit must be between 1 and {settings.max_limit}")
-    if not 0 <= request.offset <= 10_000:
-        raise QueryError("offset must be between 0 and 10000")
+    if not 0 <= request.offset <= MAX_OFFSET:
+        raise QueryError(f"offset must be between 0 and {MAX_OFFSET}")
     page = ResultPage(request.q, 0, request.offset, request.limit, request.sort)
     searcher = archive.searcher()
     q, filters = parse_query(request.q.strip(), searcher.schema, settings)
@@ -220,29 +220,6 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     return page
 
 
-class _LRU:
-    """A small thread-safe least-recently-used map."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[Any, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key: Any, value: Any) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
 @dataclass(frozen=True)
 class _Found:
     """What one search found in one index commit: its story count and facet counts, and
@@ -256,7 +233,7 @@ class _Found:
 
 #: Stories a search keeps ranked for the pages after the first (10 pages of 10).
 KEPT_PER_SEARCH = 100
-_summaries = _LRU(1024)  # (index generation, query, sort) -> _Found
+_summaries: LRU[_Found] = LRU(1024)  # (index generation, query, sort) -> _Found
 
 
 def facet_counts(

@@ -146,10 +146,6 @@ def spans(reader: Any, docnum: int, fieldname: str, targets: Targets) -> list[Sp
     return found
 
 
-def _width(text: str) -> int:
-    return len(text) + len(_WIDE.findall(text))
-
-
 def mark(text: str, marks: Iterable[Span]) -> Snippet:
     """The whole text with the spans marked (overlapping spans merged)."""
     return _parts(text, 0, len(text), list(marks), False, False)

@@ -20,7 +20,9 @@ from indexer.config import Settings
 from indexer.errors import QueryError
 from indexer.store.schema import SEARCH_FIELDS
 
-LANGS = {"en", "zh", "zh-hans", "zh-hant"}
+#: Language filters as the reader writes them (matched without regard to case).
+LANG_FILTERS = ("en", "zh", "zh-Hans", "zh-Hant")
+LANGS = {code.lower() for code in LANG_FILTERS}
 DATE_RANGE = re.compile(r"(?<!\S)(?:date|published):(\S*?)\.\.(\S*)")
 _WILDCARD = re.compile(r"[*?]")
 # lang:en, lang:zh-hant: a filter like a date range, whatever the default operator.

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.article import Article, ItemError
-from indexer.ingest.parse import parse_date, parse_text, read_inputs
+from indexer.ingest.dates import first_date
+from indexer.ingest.parse import parse_text, read_inputs
 from tests.helpers import DATA, SAMPLE_CORPUS
 
 
@@ -141,5 +142,5 @@ def test_missing_path_is_an_error_not_a_crash() -> None:
         ("2016-13-45", None),
     ],
 )
-def test_parse_date(text: str, expected: datetime | None) -> None:
-    assert parse_date(text) == expected
+def test_first_date(text: str, expected: datetime | None) -> None:
+    assert first_date(text) == expected
