@@ -17,6 +17,7 @@ queries). The judgements hold article ids only, never article text.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 import shutil
@@ -31,6 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer import Archive, SearchRequest, load_settings, read_inputs, search  # noqa: E402
+
+if inspect.ismodule(search):
+    # Importing the submodule indexer.search binds it as an attribute of the package, which
+    # hides the lazily loaded export of the same name; take the function from it.
+    search = search.search
 
 CORPUS = (ROOT.parent / "shared" / "corpus").resolve()
 OUT = ROOT / "bench" / "out"
