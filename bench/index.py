@@ -55,9 +55,10 @@ def replicated(corpus: Path, size: int) -> Path:
     written, copy = 0, 0
     while written < size:
         for path in corpus_files(corpus):
-            with path.open(encoding="utf-8") as src, (folder / f"r{copy}-{path.name}").open(
-                "w", encoding="utf-8"
-            ) as dst:
+            with (
+                path.open(encoding="utf-8") as src,
+                (folder / f"r{copy}-{path.name}").open("w", encoding="utf-8") as dst,
+            ):
                 for line in src:
                     if written >= size:
                         break
@@ -138,8 +139,19 @@ def folder_size(path: Path) -> int:
 
 
 def run_newsarchive(source: Path, index: Path, workers: int | None) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "indexer", "--config", str(ROOT / "config.toml"),
-           "--index", str(index), "index", str(source), "--quiet", "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "indexer",
+        "--config",
+        str(ROOT / "config.toml"),
+        "--index",
+        str(index),
+        "index",
+        str(source),
+        "--quiet",
+        "--json",
+    ]
     if workers is not None:
         cmd += ["--workers", str(workers)]
     return measure(cmd)
@@ -167,9 +179,13 @@ def naive_worker(source: Path, index: Path) -> None:
     jieba.setLogLevel(logging.WARNING)
     analyzer = ChineseAnalyzer()
     schema = Schema(
-        id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer, stored=True),
-        body=TEXT(analyzer=analyzer, stored=True), published=DATETIME(stored=True),
-        url=STORED(), source=STORED(), author=STORED(),
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        published=DATETIME(stored=True),
+        url=STORED(),
+        source=STORED(),
+        author=STORED(),
     )
     index.mkdir(parents=True)
     ix = whoosh_index.create_in(str(index), schema)
@@ -231,12 +247,17 @@ def _records(source: Path) -> Iterator[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--sizes", default="full", help="full and/or article counts, comma-separated")
+    parser.add_argument(
+        "--sizes", default="full", help="full and/or article counts, comma-separated"
+    )
     parser.add_argument("--naive-sizes", default="full", help="sizes to run the naive build on")
     parser.add_argument("--workers", type=int, default=None, help="newsarchive --workers")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the indexes as bench/out/index-SIZE and naive-SIZE (for bench/query.py)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the indexes as bench/out/index-SIZE and naive-SIZE (for bench/query.py)",
+    )
     parser.add_argument("--naive-worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--floor-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -272,14 +293,21 @@ def main() -> None:
                         shutil.rmtree(OUT / f"{name}-{size}", ignore_errors=True)
                         built.rename(OUT / f"{name}-{size}")
         for name, run in runs:
-            rows.append({
-                "input": label, "size": size, "build": name, "articles": articles,
-                "seconds": round(run["seconds"], 1),
-                "articles_per_s": round(articles / run["seconds"], 1),
-                "mb_per_s": round(nbytes / 1e6 / run["seconds"], 2),
-                "peak_rss_mb": round(run["peak_rss"] / 2**20),
-                "index_mb": round(run.get("index_bytes", 0) / 1e6, 1) if "index_bytes" in run else None,
-            })
+            rows.append(
+                {
+                    "input": label,
+                    "size": size,
+                    "build": name,
+                    "articles": articles,
+                    "seconds": round(run["seconds"], 1),
+                    "articles_per_s": round(articles / run["seconds"], 1),
+                    "mb_per_s": round(nbytes / 1e6 / run["seconds"], 2),
+                    "peak_rss_mb": round(run["peak_rss"] / 2**20),
+                    "index_mb": round(run.get("index_bytes", 0) / 1e6, 1)
+                    if "index_bytes" in run
+                    else None,
+                }
+            )
         by = {r["build"]: r for r in rows if r["size"] == size}
         ours_rate = by["newsarchive"]["articles_per_s"]
         by["newsarchive"]["x_naive"] = (
@@ -294,7 +322,10 @@ def main() -> None:
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    head = f"{'input':<28} {'build':<12} {'s':>8} {'art/s':>9} {'MB/s':>7} {'peak MB':>8} {'index MB':>9} {'vs naive':>9} {'of floor':>9}"
+    head = (
+        f"{'input':<28} {'build':<12} {'s':>8} {'art/s':>9} {'MB/s':>7} {'peak MB':>8} "
+        f"{'index MB':>9} {'vs naive':>9} {'of floor':>9}"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:

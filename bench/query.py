@@ -127,12 +127,17 @@ def run(size: str, rounds: int) -> list[dict[str, Any]]:
                 times.setdefault((name, "all"), []).append((time.perf_counter() - started) * 1000)
     rows = []
     for (name, kind), values in times.items():
-        rows.append({
-            "size": size, "build": name, "type": kind, "n": len(values),
-            "p50_ms": round(statistics.median(values), 1),
-            "p95_ms": round(percentile(values, 95), 1),
-            "p99_ms": round(percentile(values, 99), 1),
-        })
+        rows.append(
+            {
+                "size": size,
+                "build": name,
+                "type": kind,
+                "n": len(values),
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": round(percentile(values, 95), 1),
+                "p99_ms": round(percentile(values, 99), 1),
+            }
+        )
     return rows
 
 
@@ -146,25 +151,42 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for size in args.sizes.split(","):
         rows += run(size, args.rounds)
-    head = f"{'size':<8} {'build':<19} {'query type':<16} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+    head = (
+        f"{'size':<8} {'build':<19} {'query type':<16} {'n':>4} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+    )
     print(head)
     print("-" * len(head))
     for r in sorted(rows, key=lambda r: (r["size"], r["type"] != "all", r["type"], r["build"])):
-        print(f"{r['size']:<8} {r['build']:<19} {r['type']:<16} {r['n']:>4} "
-              f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8}")
+        print(
+            f"{r['size']:<8} {r['build']:<19} {r['type']:<16} {r['n']:>4} "
+            f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8}"
+        )
     summary = {}
     for size in args.sizes.split(","):
         alls = {r["build"]: r for r in rows if r["size"] == size and r["type"] == "all"}
         if "naive" in alls:
             summary[size] = {
-                "p95_ratio_to_naive": round(alls["newsarchive"]["p95_ms"] / alls["naive"]["p95_ms"], 3)
+                "p95_ratio_to_naive": round(
+                    alls["newsarchive"]["p95_ms"] / alls["naive"]["p95_ms"], 3
+                )
             }
     sizes = args.sizes.split(",")
     if "full" in sizes and len(sizes) > 1:
-        base = next(r for r in rows if r["size"] == "full" and r["build"] == "newsarchive" and r["type"] == "all")
+        base = next(
+            r
+            for r in rows
+            if r["size"] == "full" and r["build"] == "newsarchive" and r["type"] == "all"
+        )
         for size in sizes[1:]:
-            other = next(r for r in rows if r["size"] == size and r["build"] == "newsarchive" and r["type"] == "all")
-            summary.setdefault(size, {})["p95_growth_over_full"] = round(other["p95_ms"] / base["p95_ms"], 2)
+            other = next(
+                r
+                for r in rows
+                if r["size"] == size and r["build"] == "newsarchive" and r["type"] == "all"
+            )
+            summary.setdefault(size, {})["p95_growth_over_full"] = round(
+                other["p95_ms"] / base["p95_ms"], 2
+            )
     print()
     for size, figures in summary.items():
         print(size, figures)

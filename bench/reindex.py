@@ -28,8 +28,20 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-QUERIES = ["马云", "Tencent", '"Jack Ma"', "经济", "oil prices", '"interest rates"', "疫情",
-           "颱風", "football", "date:2016-01..2016-03 学校", "election", "人工智能"]
+QUERIES = [
+    "马云",
+    "Tencent",
+    '"Jack Ma"',
+    "经济",
+    "oil prices",
+    '"interest rates"',
+    "疫情",
+    "颱風",
+    "football",
+    "date:2016-01..2016-03 学校",
+    "election",
+    "人工智能",
+]
 
 
 def _free_port() -> int:
@@ -56,8 +68,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sources", nargs="*", type=Path,
-                        default=[CORPUS / "jsonl", CORPUS / "text"])
+    parser.add_argument(
+        "sources", nargs="*", type=Path, default=[CORPUS / "jsonl", CORPUS / "text"]
+    )
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--work", type=Path, help="folder to build in (an index there is reused)")
@@ -68,7 +81,8 @@ def main() -> None:
     config = work / "config.toml"
     config.write_text(
         '[index]\npath = "index"\n[sources]\npaths = '
-        + json.dumps([str(p.resolve()) for p in args.sources]) + "\n",
+        + json.dumps([str(p.resolve()) for p in args.sources])
+        + "\n",
         encoding="utf-8",
     )
     cmd = [sys.executable, "-m", "indexer", "--config", str(config)]
@@ -79,8 +93,9 @@ def main() -> None:
             raise SystemExit("indexing failed")
     port = _free_port()
     log = (work / "serve.log").open("wb")
-    server = subprocess.Popen([*cmd, "serve", "--port", str(port)], stdout=log,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*cmd, "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}/api/search?"
     samples: list[tuple[float, float, int]] = []  # (started, seconds, status)
     stop = threading.Event()
@@ -105,8 +120,9 @@ def main() -> None:
         time.sleep(5)
         print("rebuilding while the clients search …", flush=True)
         started = time.perf_counter()
-        rebuilt = subprocess.run([*cmd, "reindex", "--quiet", "--json"], capture_output=True,
-                                 text=True)
+        rebuilt = subprocess.run(
+            [*cmd, "reindex", "--quiet", "--json"], capture_output=True, text=True
+        )
         finished = time.perf_counter()
         time.sleep(5)
         stop.set()
@@ -134,12 +150,15 @@ def main() -> None:
             "max_ms": round(max(during) * 1000, 1) if during else None,
         },
     }
-    print(f"reindex: {result['reindex_seconds']} s for "
-          f"{result['reindex']['check']['articles']} articles; "
-          f"{len(samples)} requests from {args.clients} clients, {len(failed)} failed; "
-          f"during the rebuild and switch: {len(during)} requests, "
-          f"p50 {result['during_rebuild']['p50_ms']} ms, p95 {result['during_rebuild']['p95_ms']} ms, "
-          f"slowest {result['during_rebuild']['max_ms']} ms")
+    print(
+        f"reindex: {result['reindex_seconds']} s for "
+        f"{result['reindex']['check']['articles']} articles; "
+        f"{len(samples)} requests from {args.clients} clients, {len(failed)} failed; "
+        f"during the rebuild and switch: {len(during)} requests, "
+        f"p50 {result['during_rebuild']['p50_ms']} ms, "
+        f"p95 {result['during_rebuild']['p95_ms']} ms, "
+        f"slowest {result['during_rebuild']['max_ms']} ms"
+    )
     print(json.dumps({k: v for k, v in result.items() if k != "reindex"}, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
