@@ -20,6 +20,16 @@ share of its relevant Chinese articles in the top 100 (en->zh); for a Chinese qu
 share of its relevant English articles (zh->en). An article's language is the one the
 index stored for it.
 
+Judgements (bench/judgements.jsonl, one JSON object a line): ``q``, ``type`` (known or
+topical), ``kind``, ``lang`` (the query's language) and ``rel`` {article id: grade}. The
+kinds are plain, cross-script, name, phrase and date, and: ``substring`` (a run of Chinese
+characters from a title or first paragraph that jieba cuts differently there than alone;
+``script`` says how the query is written), ``headline`` (a title or part of one pasted with
+its punctuation) and ``region`` (a name written one region's or language's way, judged
+against every article that names it in any form; ``cross`` is zh->zh, zh->en or en->zh and
+``forms`` lists the patterns searched). bench/check_judgements.py checks the new kinds
+against the corpus.
+
 A search that raises is a failed request: it is counted, listed with its query and error,
 scored as an empty result list, and the run goes on. ``--stories`` counts each story once:
 copies and near-copies of an article share the index's story group, in the judgements and
