@@ -14,7 +14,7 @@ import click
 
 from indexer.config import Settings, load_settings
 from indexer.errors import NewsArchiveError
-from indexer.ingest.article import Article, ItemError
+from indexer.ingest.article import Article, ItemError, plural
 from indexer.ingest.parse import read_inputs
 from indexer.search.core import SearchRequest, search
 from indexer.store.archive import Archive, IndexSummary
@@ -280,15 +280,31 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
     default=None,
     help="Processes reading and analysing articles beside the writer.",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Drop the articles whose source files are gone or no longer hold them "
+    "(without it they are kept, from their stored copy).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
 def reindex_cmd(
-    settings: Settings, keep_old: bool, workers: int | None, quiet: bool, as_json: bool
+    settings: Settings,
+    keep_old: bool,
+    workers: int | None,
+    prune: bool,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
-    """Rebuild the whole index from sources.paths into a new generation, check it,
-    then switch to it atomically. Searches go on meanwhile. Run it after upgrading
-    newsarchive to a new schema or analyzer.
+    """Rebuild the whole index into a new generation, check it, then switch to it
+    atomically. Searches go on meanwhile. Run it after upgrading newsarchive to a new
+    schema or analyzer.
+
+    Reads again every source the index was fed (the PATHs given to `index`, and
+    sources.paths); articles whose files are gone, and imported ones, are carried over
+    from their stored copy. Nothing is lost: if any article would disappear without
+    --prune or `delete`, the switch is refused and the articles are listed.
 
     Example: newsarchive reindex --keep-old
     """
@@ -296,7 +312,9 @@ def reindex_cmd(
 
     on_item, bar = _progress(not quiet and not as_json)
     try:
-        result = reindex(Archive(settings), keep_old=keep_old, workers=workers, on_item=on_item)
+        result = reindex(
+            Archive(settings), keep_old=keep_old, workers=workers, on_item=on_item, prune=prune
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -304,8 +322,14 @@ def reindex_cmd(
         _echo_json(result.to_dict())
         return
     _print_summary(result.summary, quiet)
+    for path in result.gone:
+        click.echo(f"source gone: {path}", err=True)
+    if result.carried:
+        click.echo(f"carried over {plural(len(result.carried), 'article')} from the stored copy")
+    if result.pruned:
+        click.echo(f"pruned {plural(len(result.pruned), 'article')}: {', '.join(result.pruned)}")
     click.echo(
-        f"switched to {result.generation} ({result.check.articles} articles, checked)"
+        f"switched to {result.generation} ({plural(result.check.articles, 'article')}, checked)"
         + (f"; removed {', '.join(result.removed)}" if result.removed else "")
     )
 
@@ -336,8 +360,9 @@ def stats_cmd(settings: Settings, as_json: bool) -> None:
         shown = ", ".join(f"{k} {v}" for k, v in rows[:12])
         more = f" (+{len(rows) - 12} more)" if len(rows) > 12 else ""
         click.echo(f"  by {title}: {shown}{more}")
-    if data["sources"]:
-        click.echo(f"  sources: {', '.join(data['sources'])}")
+    for source in data["sources"]:
+        fed = f", first fed {source['added']}" if source["added"] else ", not indexed yet"
+        click.echo(f"  source: {source['path']} ({source['kind']}{fed})")
 
 
 @cli.command("check")

@@ -46,3 +46,18 @@ class IndexLockedError(NewsArchiveError):
     """Another writer holds the index lock."""
 
     status = 409
+
+
+class IndexDamagedError(NewsArchiveError):
+    """A file of the index home cannot be read."""
+
+    status = 503
+
+
+class ReindexRefusedError(NewsArchiveError):
+    """A rebuild would lose articles the archivist did not ask to remove."""
+
+    def __init__(self, message: str, missing: dict[str, str]) -> None:
+        super().__init__(message)
+        #: id -> why it is not in the rebuilt generation
+        self.missing = missing

@@ -242,6 +242,24 @@ class Manifest:
             is None
         ]
 
+    def files_of(self) -> dict[str, list[str]]:
+        """id -> the files that list it ([NO_FILE] for an article added without a file)."""
+        out: dict[str, list[str]] = {}
+        for path, ident in self.db.execute("SELECT path, id FROM articles ORDER BY path"):
+            out.setdefault(ident, []).append(path)
+        return out
+
+    def place(self, files: dict[str, str]) -> None:
+        """List articles written without a file under the file they came from (id -> path).
+
+        The file itself is not recorded as read, so if it comes back it is read again.
+        """
+        for ident, path in files.items():
+            self.db.execute("DELETE FROM articles WHERE path = ? AND id = ?", (NO_FILE, ident))
+            self.db.execute(
+                "INSERT OR IGNORE INTO articles (path, id) VALUES (?, ?)", (path, ident)
+            )
+
     def forget(self, ids: Iterable[str]) -> None:
         """Articles deleted from the index by id."""
         self.db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
