@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from indexer.config import Settings, load_settings
 from indexer.errors import NewsArchiveError
 from indexer.ingest.article import Article, ItemError, plural
-from indexer.ingest.parse import read_inputs
-from indexer.search.core import SearchRequest, search
-from indexer.store.archive import Archive, IndexSummary
+
+# Each command imports what it needs when it runs: `--help` and `stats` do not wait for
+# Whoosh, numpy, BeautifulSoup or the word segmenter to load.
+if TYPE_CHECKING:
+    from indexer.store.archive import Archive, IndexSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_ITEMS_FAILED = 0, 1, 3
 
@@ -61,6 +64,12 @@ def cli(ctx: click.Context, config_path: Path | None, index_path: Path | None) -
     if index_path is not None:
         settings = settings.with_index(index_path)
     ctx.obj = settings
+
+
+def _archive(settings: Settings) -> Archive:
+    from indexer.store.archive import Archive
+
+    return Archive(settings)
 
 
 def _progress(enabled: bool) -> tuple[Callable[[Article | ItemError], None] | None, Any]:
@@ -119,7 +128,7 @@ def index_cmd(
         raise click.UsageError("give a PATH, or list sources.paths in config.toml")
     on_item, bar = _progress(not quiet and not as_json)
     try:
-        summary = Archive(settings).index_paths(sources, workers, on_item, prune=prune)
+        summary = _archive(settings).index_paths(sources, workers, on_item, prune=prune)
     finally:
         if bar is not None:
             bar.close()
@@ -161,6 +170,8 @@ def parse_cmd(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> Non
 
     Example: newsarchive parse corpus/html/typhoon.html --json
     """
+    from indexer.ingest.parse import read_inputs
+
     failed = False
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     for item in read_inputs(paths, max_bytes):
@@ -212,10 +223,14 @@ def search_cmd(
 
     Example: newsarchive search '马云 OR "Jack Ma"' --limit 5
     """
+    from indexer.search.core import SearchRequest, ready, search
+
     request = SearchRequest(
         query, limit or settings.default_limit, offset, sort, date_from, date_to
     )
-    page = search(Archive(settings), request)
+    archive = _archive(settings)
+    ready(archive)  # the time printed is the search's own, not the loading's
+    page = search(archive, request)
     if as_json:
         _echo_json(page.to_dict())
         return
@@ -244,6 +259,8 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
 
     Example: newsarchive serve --port 8080
     """
+    started = time.perf_counter()
+    click.echo(f"newsarchive: loading {settings.index_path} …")
     from webapp import create_app
 
     host = host or settings.host
@@ -263,8 +280,14 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}"
         ) from None
-    _warm_up(settings)  # connections wait in the socket's queue meanwhile
     click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
+
+    def warm_up() -> None:
+        # Requests are answered meanwhile; the first ones wait for what they need.
+        _warm_up(settings)
+        click.echo(f"newsarchive: ready ({time.perf_counter() - started:.1f} s)")
+
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     server.run()
 
 
@@ -313,7 +336,7 @@ def reindex_cmd(
     on_item, bar = _progress(not quiet and not as_json)
     try:
         result = reindex(
-            Archive(settings), keep_old=keep_old, workers=workers, on_item=on_item, prune=prune
+            _archive(settings), keep_old=keep_old, workers=workers, on_item=on_item, prune=prune
         )
     finally:
         if bar is not None:
@@ -344,7 +367,7 @@ def stats_cmd(settings: Settings, as_json: bool) -> None:
     """
     from indexer.admin import stats
 
-    data = stats(Archive(settings))
+    data = stats(_archive(settings))
     if as_json:
         _echo_json(data)
         return
@@ -376,7 +399,7 @@ def check_cmd(settings: Settings, as_json: bool) -> None:
     """
     from indexer.admin import check
 
-    report = check(Archive(settings))
+    report = check(_archive(settings))
     if as_json:
         _echo_json(report.to_dict())
     else:
@@ -403,7 +426,7 @@ def delete_cmd(
 
     if not ids and not query:
         raise click.UsageError("give article IDs or --query")
-    archive = Archive(settings)
+    archive = _archive(settings)
     found = matching_ids(archive, ids, query)
     missing = [i for i in ids if i not in found]
     removed = 0 if dry_run else delete(archive, found)
@@ -426,7 +449,7 @@ def optimize_cmd(settings: Settings) -> None:
     """
     from indexer.admin import optimize
 
-    result = optimize(Archive(settings))
+    result = optimize(_archive(settings))
     click.echo(f"segments: {result['segments_before']} -> {result['segments_after']}")
 
 
@@ -447,7 +470,7 @@ def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
     """
     from indexer.admin import export_jsonl
 
-    archive = Archive(settings)
+    archive = _archive(settings)
     if output is None:
         count = export_jsonl(archive, click.get_text_stream("stdout"))
     else:
@@ -469,7 +492,7 @@ def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
     """
     from indexer.admin import import_jsonl
 
-    summary = import_jsonl(Archive(settings), path)
+    summary = import_jsonl(_archive(settings), path)
     if as_json:
         _echo_json(summary.to_dict())
     else:
@@ -478,9 +501,18 @@ def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
 
 
 def _warm_up(settings: Settings) -> None:
-    """Load dictionaries and the name table before the first reader waits for them."""
-    with contextlib.suppress(NewsArchiveError):  # no index yet: the page says so
-        search(Archive(settings), SearchRequest("马云 Tencent", limit=1))
+    """Load the index, the dictionaries and the name table, so that readers do not wait."""
+    from indexer.search.core import ready
+
+    archive = _archive(settings)
+    try:
+        ready(archive, everything=True)
+    except NewsArchiveError:  # no index yet, or an outdated one: the pages say so
+        pass
+    except Exception as exc:  # a damaged index: requests report it; never a traceback here
+        logging.getLogger("newsarchive").warning("could not load the index: %s", exc)
+    finally:
+        archive.close()
 
 
 def main() -> None:

@@ -23,10 +23,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.ingest.article import ItemError
-from indexer.ingest.parse import InputFile
+
+if TYPE_CHECKING:  # not at run time: searching never loads the HTML readers
+    from indexer.ingest.parse import InputFile
 
 FILENAME = "manifest.db"
 NO_FILE = ""  # the "path" of articles added without a file (Archive.add, import)
