@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.config import Settings, load_settings
+from indexer.config import Settings, host_problem, load_settings
 from indexer.errors import NewsArchiveError
 from indexer.ingest.article import Article, ItemError, plural
 
@@ -35,9 +35,19 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors and exits: click reports them
         except NewsArchiveError as exc:
             click.echo(f"Error: {exc}", err=True)
-            ctx.exit(EXIT_ERROR)
+        except OSError as exc:  # the disk, not newsarchive: say which file and why
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        except Exception as exc:  # a bug: still no traceback for the user
+            logging.getLogger("newsarchive").debug("internal error", exc_info=True)
+            click.echo(
+                f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True
+            )
+        ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=_Group)
@@ -66,13 +76,20 @@ def cli(ctx: click.Context, config_path: Path | None, index_path: Path | None) -
     ctx.obj = settings
 
 
+def _check_host(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    problem = None if value is None else host_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 def _archive(settings: Settings) -> Archive:
     from indexer.store.archive import Archive
 
     return Archive(settings)
 
 
-def _progress(enabled: bool) -> tuple[Callable[[Article | ItemError], None] | None, Any]:
+def _progress(enabled: bool) -> tuple[Callable[[Any], None] | None, Any]:
     """A per-item callback that drives a progress bar on a terminal (None otherwise)."""
     if not enabled or not sys.stderr.isatty():
         return None, None
@@ -119,7 +136,13 @@ def index_cmd(
     Reads .html/.htm pages, .txt articles, .jsonl exports and web archives. Only new
     and changed files are read; a changed file's articles are updated in place, by
     id, and those it no longer has are removed. Without PATHS, indexes the sources
-    listed in config.toml.
+    listed in config.toml. The index remembers every PATH, for `reindex`.
+
+    Every item not indexed is listed with its path and reason, as one of two kinds.
+    failed: an article, file or folder that could not be read (unreadable, broken
+    symbolic link, empty, binary, undecodable, malformed, too large); the exit status
+    is then 3. skipped: not an article, passed over on purpose (a file of another type,
+    a device or pipe, a web archive's non-page records).
 
     Example: newsarchive index corpus/ ~/saved-pages/ --prune
     """
@@ -147,8 +170,8 @@ def index_cmd(
 def _print_summary(summary: IndexSummary, quiet: bool) -> None:
     if not quiet:
         for problem in summary.problems:
-            if not problem.skipped:
-                click.echo(f"failed: {problem.location}: {problem.reason}", err=True)
+            label = "skipped" if problem.skipped else "failed"
+            click.echo(f"{label}: {problem.location}: {problem.reason}", err=True)
     rate = (summary.indexed + summary.updated) / summary.seconds if summary.seconds else 0.0
     extra = "".join(
         f", {count} {label}"
@@ -201,8 +224,16 @@ def _describe(article: Article) -> str:
 
 @cli.command("search")
 @click.argument("query")
-@click.option("--limit", "-n", default=None, type=int, help="Hits to show (default from config).")
-@click.option("--offset", default=0, type=int, help="Hits to skip (for paging).")
+@click.option(
+    "--limit",
+    "-n",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Hits to show (default: search.default_limit; at most search.max_limit).",
+)
+@click.option(
+    "--offset", default=0, type=click.IntRange(0, 10_000), help="Hits to skip (for paging)."
+)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
 @click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before.")
@@ -225,6 +256,10 @@ def search_cmd(
     """
     from indexer.search.core import SearchRequest, ready, search
 
+    if limit is not None and limit > settings.max_limit:
+        raise click.BadParameter(
+            f"{limit} is more than search.max_limit ({settings.max_limit})", param_hint="'--limit'"
+        )
     request = SearchRequest(
         query, limit or settings.default_limit, offset, sort, date_from, date_to
     )
@@ -234,7 +269,7 @@ def search_cmd(
     if as_json:
         _echo_json(page.to_dict())
         return
-    click.echo(f"{page.total} hits for {query!r} ({page.took_ms:.0f} ms)")
+    click.echo(f"{plural(page.total, 'hit')} for {query!r} ({page.took_ms:.0f} ms)")
     for number, hit in enumerate(page.hits, start=page.offset + 1):
         meta = " · ".join(x for x in (hit.published, hit.source, hit.author) if x)
         click.echo(f"\n{number}. {hit.title_marked.text('**', '**') or hit.title}")
@@ -248,8 +283,18 @@ def search_cmd(
 
 
 @cli.command("serve")
-@click.option("--host", default=None, help="Address to listen on (default from config).")
-@click.option("--port", default=None, type=int, help="Port (default from config).")
+@click.option(
+    "--host",
+    default=None,
+    callback=_check_host,
+    help="Address to listen on: an IP address or a host name (default: server.host).",
+)
+@click.option(
+    "--port",
+    default=None,
+    type=click.IntRange(1, 65535),
+    help="Port, 1-65535 (default: server.port).",
+)
 @click.option("--dev", is_flag=True, help="Flask's development server, with reloading.")
 @click.pass_obj
 def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool) -> None:
@@ -372,7 +417,7 @@ def stats_cmd(settings: Settings, as_json: bool) -> None:
         _echo_json(data)
         return
     info = data["index"]
-    click.echo(f"{data['articles']} articles in {info['path']}")
+    click.echo(f"{plural(data['articles'], 'article')} in {info['path']}")
     click.echo(
         f"  schema {info['schema_version']}, segmenter {info['segmenter']}, "
         f"{info['segments']} segments, {info['size_bytes'] / 1e6:.1f} MB, "
@@ -405,7 +450,9 @@ def check_cmd(settings: Settings, as_json: bool) -> None:
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}", err=True)
-        click.echo(f"{'ok' if report.ok else 'FAILED'}: {report.articles} articles checked")
+        click.echo(
+            f"{'ok' if report.ok else 'FAILED'}: {plural(report.articles, 'article')} checked"
+        )
     sys.exit(EXIT_OK if report.ok else EXIT_ERROR)
 
 
@@ -437,7 +484,7 @@ def delete_cmd(
         click.echo(f"{'would delete' if dry_run else 'deleted'}: {ident}")
     for ident in missing:
         click.echo(f"not found: {ident}", err=True)
-    click.echo(f"{len(found)} articles {'would be deleted' if dry_run else 'deleted'}")
+    click.echo(f"{plural(len(found), 'article')} {'would be deleted' if dry_run else 'deleted'}")
 
 
 @cli.command("optimize")
@@ -478,7 +525,7 @@ def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
         with tmp.open("w", encoding="utf-8") as fh:
             count = export_jsonl(archive, fh)
         tmp.replace(output)
-    click.echo(f"exported {count} articles", err=True)
+    click.echo(f"exported {plural(count, 'article')}", err=True)
 
 
 @cli.command("import")

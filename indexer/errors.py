@@ -61,3 +61,8 @@ class ReindexRefusedError(NewsArchiveError):
         super().__init__(message)
         #: id -> why it is not in the rebuilt generation
         self.missing = missing
+
+
+class IndexWriteError(NewsArchiveError):
+    """Writing the index went wrong in a way that is not the input's fault; the last
+    commit stays as it was."""

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from indexer.cli import EXIT_ERROR, cli
 from indexer.errors import OutdatedIndexError
 from indexer.store.archive import META, Archive
 from indexer.store.lock import LOCK_FILE
-from tests.helpers import SAMPLE_CORPUS, make_settings, write_config
+from tests.helpers import SAMPLE_CORPUS, hold_lock, make_settings, write_config
 
 
 def run(runner: CliRunner, config: Path, *args: str) -> object:
@@ -144,28 +141,6 @@ def test_outdated_schema_names_the_rebuild_command(runner: CliRunner, indexed: P
     )
     assert run(runner, indexed, "reindex", "--quiet").exit_code == 0
     assert json.loads(run(runner, indexed, "search", "马云", "--json").output)["total"] >= 1
-
-
-HOLD_LOCK = textwrap.dedent(
-    """
-    import os, sys, time
-    from pathlib import Path
-    from indexer.store.lock import writer_lock
-    with writer_lock(Path(sys.argv[1]), 5, "newsarchive index big-archive/"):
-        print("locked", flush=True)
-        if sys.argv[2] == "die":
-            os.kill(os.getpid(), 9)
-        time.sleep(float(sys.argv[2]))
-    """
-)
-
-
-def hold_lock(home: Path, how: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(home), how], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-    return proc
 
 
 def test_second_writer_waits_then_names_the_holder(runner: CliRunner, indexed: Path) -> None:
