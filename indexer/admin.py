@@ -298,64 +298,6 @@ def check(archive: Archive, directory: Path | None = None) -> CheckReport:
     return report
 
 
-# --- stats ---------------------------------------------------------------------------
-
-
-def stats(archive: Archive) -> dict[str, Any]:
-    """Articles by language, source and year; index size, segments, schema, last update."""
-    directory = archive.current_dir()
-    meta = archive.meta(directory)
-    searcher = archive.searcher()
-    counts: dict[str, Counter[str]] = {"lang": Counter(), "source": Counter(), "year": Counter()}
-    for _, fields in searcher.reader().iter_docs():
-        counts["lang"][fields.get("lang") or "unknown"] += 1
-        counts["source"][fields.get("source") or "unknown"] += 1
-        published = fields.get("published")
-        counts["year"][str(published.year) if isinstance(published, datetime) else "undated"] += 1
-    files = [p for p in directory.iterdir() if p.is_file()]
-    last = max((p.stat().st_mtime for p in files if p.suffix == ".toc"), default=None)
-    return {
-        "articles": searcher.doc_count(),
-        "by_language": dict(counts["lang"].most_common()),
-        "by_source": dict(counts["source"].most_common()),
-        "by_year": dict(sorted(counts["year"].items())),
-        "index": {
-            "path": str(directory),
-            "generation": directory.name,
-            "size_bytes": sum(p.stat().st_size for p in files),
-            "segments": len(searcher.reader().leaf_readers()),
-            "schema_version": meta.get("schema_version"),
-            "segmenter": meta.get("segmenter"),
-            "created": meta.get("created"),
-            "last_update": (
-                datetime.fromtimestamp(last).astimezone().isoformat(timespec="seconds")
-                if last
-                else None
-            ),
-        },
-        "sources": source_list(archive),
-    }
-
-
-def source_list(archive: Archive) -> list[dict[str, Any]]:
-    """Every source the index was fed, then sources.paths not fed yet; each with its kind
-    (folder, file, import; gone when no longer found) and when it was first fed."""
-    out = []
-    recorded = archive.sources()
-    for path, kind, added in [
-        *((s.path, s.kind, s.added) for s in recorded),
-        *(
-            (str(p), "path", None)
-            for p in archive.settings.source_paths
-            if str(p) not in {s.path for s in recorded}
-        ),
-    ]:
-        found = Path(path)
-        shape = "folder" if found.is_dir() else "file" if found.is_file() else "gone"
-        out.append({"path": path, "kind": "import" if kind == "import" else shape, "added": added})
-    return out
-
-
 # --- delete, optimize ----------------------------------------------------------------
 
 

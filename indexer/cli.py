@@ -406,31 +406,35 @@ def reindex_cmd(
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_obj
 def stats_cmd(settings: Settings, as_json: bool) -> None:
-    """Articles by language, source and year; index size, segments, schema version.
+    """Articles by language, source and year; index size, segments, schema version;
+    every source the index was fed. The same figures as the web app's About page and
+    GET /api/stats (which leave out the server's file paths).
 
     Example: newsarchive stats --json
     """
-    from indexer.admin import stats
+    from indexer.search.stats import archive_stats
 
-    data = stats(_archive(settings))
+    found = archive_stats(_archive(settings))
     if as_json:
-        _echo_json(data)
+        _echo_json(found.to_dict(paths=True))
         return
-    info = data["index"]
-    click.echo(f"{plural(data['articles'], 'article')} in {info['path']}")
+    info = found.index
+    assert info is not None
+    click.echo(f"{plural(found.total, 'article')} in {info.path}")
     click.echo(
-        f"  schema {info['schema_version']}, segmenter {info['segmenter']}, "
-        f"{info['segments']} segments, {info['size_bytes'] / 1e6:.1f} MB, "
-        f"built {info['created']}, last update {info['last_update']}"
+        f"  schema {info.schema_version}, segmenter {info.segmenter}, "
+        f"{plural(info.segments, 'segment')}, {info.size_bytes / 1e6:.1f} MB, "
+        f"built {info.created}, last update {info.last_update}"
     )
-    for title, key in (("language", "by_language"), ("year", "by_year"), ("source", "by_source")):
-        rows = list(data[key].items())
-        shown = ", ".join(f"{k} {v}" for k, v in rows[:12])
+    for title, name in (("language", "lang"), ("year", "year"), ("source", "source")):
+        rows = [f"{value} {count}" for value, count in found.counts.get(name, [])]
+        if name == "year" and found.undated:
+            rows.append(f"undated {found.undated}")
         more = f" (+{len(rows) - 12} more)" if len(rows) > 12 else ""
-        click.echo(f"  by {title}: {shown}{more}")
-    for source in data["sources"]:
-        fed = f", first fed {source['added']}" if source["added"] else ", not indexed yet"
-        click.echo(f"  source: {source['path']} ({source['kind']}{fed})")
+        click.echo(f"  by {title}: {', '.join(rows[:12])}{more}")
+    for source in found.sources:
+        fed = f", first fed {source.added}" if source.added else ", not indexed yet"
+        click.echo(f"  source: {source.path} ({source.kind}{fed})")
 
 
 @cli.command("check")

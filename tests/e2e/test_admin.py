@@ -38,13 +38,21 @@ def test_stats(runner: CliRunner, indexed: Path) -> None:
     result = run(runner, indexed, "stats", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["articles"] == sum(data["by_language"].values()) >= 30
-    assert set(data["by_language"]) == {"en", "zh-Hans", "zh-Hant"}
-    assert data["by_year"]["2017"] >= 1
+    by_language = {c["value"]: c["count"] for c in data["counts"]["lang"]}
+    assert data["total"] == sum(by_language.values()) >= 30
+    assert set(by_language) == {"en", "zh-Hans", "zh-Hant"}
+    years = {c["value"]: c["count"] for c in data["counts"]["year"]}
+    assert years["2017"] >= 1 and sum(years.values()) + data["undated"] == data["total"]
     assert data["index"]["schema_version"] >= 1 and data["index"]["size_bytes"] > 0
     assert data["index"]["segments"] >= 1 and data["index"]["last_update"]
-    human = run(runner, indexed, "stats")
-    assert "by language:" in human.output and "articles in" in human.output
+    assert data["index"]["path"] == str(indexed.parent / "index" / data["index"]["generation"])
+    assert data["sources"] == [
+        {"path": str(SAMPLE_CORPUS), "kind": "folder", "added": data["sources"][0]["added"]}
+    ]
+    human = run(runner, indexed, "stats").output
+    assert human.startswith(f"{data['total']} articles in {data['index']['path']}\n")
+    assert f"  by language: en {by_language['en']}, " in human
+    assert f"  source: {SAMPLE_CORPUS} (folder, first fed " in human
 
 
 # Whoosh leaves a damaged compound file open when its reader gives up on it.
@@ -70,12 +78,13 @@ def test_delete_by_id_and_query_with_dry_run(runner: CliRunner, indexed: Path) -
     assert result.exit_code == 0 and f"deleted: {guizhou}" in result.output
     hits = json.loads(run(runner, indexed, "search", "Guizhou", "--json").output)["hits"]
     assert guizhou not in [h["id"] for h in hits]
-    before = json.loads(run(runner, indexed, "stats", "--json").output)["articles"]
+    before = json.loads(run(runner, indexed, "stats", "--json").output)["total"]
     result = run(runner, indexed, "delete", "--query", "lang:zh-hant", "--json")
     deleted = json.loads(result.output)["deleted"]
     assert deleted >= 8
     after = json.loads(run(runner, indexed, "stats", "--json").output)
-    assert after["articles"] == before - deleted and "zh-Hant" not in after["by_language"]
+    assert after["total"] == before - deleted
+    assert "zh-Hant" not in [c["value"] for c in after["counts"]["lang"]]
     assert run(runner, indexed, "check").exit_code == 0
 
 
