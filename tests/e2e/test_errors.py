@@ -300,12 +300,12 @@ def test_no_command_shows_a_traceback(tmp_path: Path, command: str) -> None:
 def test_a_bug_is_reported_without_a_traceback(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indexer import admin
+    from indexer.search import stats
 
     def broken(archive: object) -> None:
         raise KeyError("by_year")
 
-    monkeypatch.setattr(admin, "stats", broken)
+    monkeypatch.setattr(stats, "archive_stats", broken)
     config = write_config(tmp_path, [])
     result = runner.invoke(cli, ["--config", str(config), "stats"])
     assert result.exit_code == EXIT_ERROR
