@@ -21,12 +21,13 @@ from whoosh import query as wq
 
 from indexer.analysis.dedupe import Grouper
 from indexer.engine.writer import merge_all
-from indexer.errors import NewsArchiveError, QueryError
-from indexer.ingest.article import Article, ItemError, format_date
-from indexer.ingest.parse import InputFile, read_jsonl
-from indexer.store.archive import Archive, IndexSummary
+from indexer.errors import NewsArchiveError, QueryError, ReindexRefusedError
+from indexer.ingest.article import Article, ItemError, format_date, plural
+from indexer.ingest.parse import InputFile, article_from_record, read_jsonl
+from indexer.store.archive import Archive, IndexSummary, write_items
 from indexer.store.lock import writer_lock
-from indexer.store.manifest import Manifest, article_count
+from indexer.store.manifest import FILENAME as MANIFEST_FILE
+from indexer.store.manifest import NO_FILE, Manifest, article_count
 from indexer.store.pipeline import Prepared
 
 OnItem = Callable[[Article | Prepared | ItemError], None]
@@ -43,17 +44,34 @@ class ReindexResult:
     summary: IndexSummary
     generation: str
     previous: str | None
-    removed: list[str]
+    removed: list[str]  # generation folders removed
     check: CheckReport
+    sources: list[str] = field(default_factory=list)  # files and folders read again
+    gone: list[str] = field(default_factory=list)  # recorded sources no longer found
+    carried: dict[str, str] = field(default_factory=dict)  # id -> why its stored copy was kept
+    pruned: list[str] = field(default_factory=list)  # ids removed as asked (--prune)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "generation": self.generation,
             "previous": self.previous,
             "removed": self.removed,
+            "sources": self.sources,
+            "gone": self.gone,
+            "carried": self.carried,
+            "pruned": self.pruned,
             "summary": self.summary.to_dict(),
             "check": self.check.to_dict(),
         }
+
+
+def rebuild_sources(archive: Archive, sources: Iterable[Path] | None = None) -> list[Path]:
+    """What a rebuild reads: the given paths, or every recorded source path and
+    sources.paths from the config, each once, in the order first fed."""
+    if sources is not None:
+        return list(dict.fromkeys(Path(p).resolve() for p in sources))
+    recorded = [Path(s.path) for s in archive.sources() if s.kind == "path"]
+    return list(dict.fromkeys([*recorded, *archive.settings.source_paths]))
 
 
 def reindex(
@@ -62,20 +80,32 @@ def reindex(
     keep_old: bool = False,
     workers: int | None = None,
     on_item: OnItem | None = None,
+    prune: bool = False,
 ) -> ReindexResult:
-    """Rebuild the index from its sources into a new generation, check it, switch to it."""
-    sources = list(sources or archive.settings.source_paths)
-    if not sources:
-        raise NewsArchiveError("no sources to rebuild from: list them in sources.paths")
-    home = archive.home
-    with writer_lock(home, archive.settings.writer_timeout, "newsarchive reindex"):
-        previous = archive.current_dir().name if archive.exists() else None
+    """Rebuild the index into a new generation, check it, switch to it.
+
+    Reads every recorded source (and sources.paths) again; the articles of the live
+    generation that no file gave back (their file is gone, or they were imported) are
+    carried over from their stored copy. With `prune`, the articles of files that are
+    gone or no longer hold them are dropped instead. The switch is refused
+    (ReindexRefusedError, the live index unchanged) if any other article would disappear.
+    """
+    paths = rebuild_sources(archive, sources)
+    with writer_lock(archive.home, archive.settings.writer_timeout, "newsarchive reindex"):
+        live = archive.current_dir() if archive.exists() else None
+        if not paths and live is None:
+            raise NewsArchiveError(
+                "no sources to rebuild from: index a PATH first, or list sources.paths"
+            )
+        previous = live.name if live is not None else None
         _remove_unused_generations(archive, keep={previous})
+        present = [p for p in paths if p.exists()]
         directory = archive.new_generation()
         try:
             summary = archive.index_paths(
-                sources, workers, on_item, directory=directory, optimize=True
+                present, workers, on_item, directory=directory, optimize=False
             )
+            carried, pruned = _carry_over(archive, live, directory, prune)
             report = check(archive, directory)
             if not report.ok:
                 raise NewsArchiveError(
@@ -90,7 +120,111 @@ def reindex(
             # Searches that began on the old generation finish before its files go.
             time.sleep(SWITCH_GRACE_SECONDS)
         removed = [] if keep_old else _remove_unused_generations(archive, keep={directory.name})
-    return ReindexResult(summary, directory.name, previous, removed, report)
+    return ReindexResult(
+        summary,
+        directory.name,
+        previous,
+        removed,
+        report,
+        sources=[str(p) for p in present],
+        gone=[str(p) for p in paths if not p.exists()],
+        carried=carried,
+        pruned=pruned,
+    )
+
+
+def _ids(ix: Any) -> set[str]:
+    """The ids of every live article of an index."""
+    with ix.searcher() as searcher:
+        out = set()
+        for term in searcher.reader().lexicon("id"):
+            ident = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            if searcher.document_number(id=ident) is not None:
+                out.add(ident)
+        return out
+
+
+def _carry_over(
+    archive: Archive, live: Path | None, directory: Path, prune: bool
+) -> tuple[dict[str, str], list[str]]:
+    """Bring into the rebuilt generation the live articles no source gave back; merge it.
+
+    Returns (id -> why carried over, ids pruned); raises ReindexRefusedError when an
+    article of the live generation would be lost without being asked.
+    """
+    settings = archive.settings
+    new_ix = archive.open_index(directory)
+    if live is None:
+        merge_all(new_ix, timeout=settings.writer_timeout)
+        return {}, []
+    files: dict[str, list[str]] = {}
+    if (live / MANIFEST_FILE).is_file():
+        with Manifest(live) as old_manifest:
+            files = old_manifest.files_of()
+    old_ix: Any = None
+    unreadable = ""
+    try:
+        old_ix = archive.open_index(live, any_version=True)
+        live_ids = _ids(old_ix)
+    except Exception as exc:  # a damaged or very old index raises whatever its reader trips on
+        # Compare with what the manifest lists; no stored copy can be carried over.
+        old_ix, unreadable = None, f"the live index cannot be read: {exc}"
+        live_ids = set(files)
+    with Manifest(directory) as new_manifest:
+        read_through = set(new_manifest.recorded())
+    missing = sorted(live_ids - _ids(new_ix))
+    carry: dict[str, str] = {}  # id -> the file it is listed under ("" none)
+    why: dict[str, str] = {}
+    pruned: list[str] = []
+    lost: dict[str, str] = {}
+    for ident in missing:
+        paths = [p for p in files.get(ident, [NO_FILE]) if p != NO_FILE]
+        if not paths:
+            carry[ident], why[ident] = NO_FILE, "imported, or added without a file"
+        elif not any(Path(p).exists() for p in paths):
+            if prune:
+                pruned.append(ident)
+            else:
+                carry[ident], why[ident] = paths[0], f"its file {paths[0]} is gone"
+        elif read := [p for p in paths if p in read_through]:
+            if prune:
+                pruned.append(ident)
+            else:
+                lost[ident] = f"its file {read[0]} no longer holds it"
+        else:
+            carry[ident], why[ident] = paths[0], f"its file {paths[0]} was not read again"
+    items: list[Article | ItemError] = []
+    if old_ix is None:
+        items = [ItemError(ident, unreadable) for ident in carry]
+    else:
+        with old_ix.searcher() as searcher:
+            for ident in carry:
+                fields = searcher.document(id=ident)
+                items.append(
+                    article_from_record(_record(fields), ident, fields.get("location") or ident)
+                    if fields
+                    else ItemError(ident, "its stored copy cannot be read")
+                )
+    carried = write_items(new_ix, items, settings, optimize=True)
+    for problem in carried.problems:
+        lost[problem.location] = f"its stored copy cannot be indexed again: {problem.reason}"
+        why.pop(problem.location, None)
+    with Manifest(directory) as new_manifest:
+        new_manifest.place({i: p for i, p in carry.items() if p and i in why})
+        new_manifest.commit(new_ix.latest_generation())
+    for ident in live_ids - _ids(new_ix) - set(pruned) - set(lost):
+        lost[ident] = "not in the rebuilt index"
+    if lost:
+        shown = "; ".join(f"{i} ({reason})" for i, reason in sorted(lost.items())[:10])
+        more = f"; and {len(lost) - 10} more" if len(lost) > 10 else ""
+        raise ReindexRefusedError(
+            f"the rebuild would lose {plural(len(lost), 'article')} the archivist did not "
+            f"ask to remove: {shown}{more}. The live index is unchanged; remove them with "
+            "`newsarchive reindex --prune` (articles whose files are gone or no longer hold "
+            "them) or `newsarchive delete ID`",
+            lost,
+        )
+    return why, pruned
 
 
 def _remove_unused_generations(archive: Archive, keep: set[str | None]) -> list[str]:
@@ -164,45 +298,6 @@ def check(archive: Archive, directory: Path | None = None) -> CheckReport:
     return report
 
 
-# --- stats ---------------------------------------------------------------------------
-
-
-def stats(archive: Archive) -> dict[str, Any]:
-    """Articles by language, source and year; index size, segments, schema, last update."""
-    directory = archive.current_dir()
-    meta = archive.meta(directory)
-    searcher = archive.searcher()
-    counts: dict[str, Counter[str]] = {"lang": Counter(), "source": Counter(), "year": Counter()}
-    for _, fields in searcher.reader().iter_docs():
-        counts["lang"][fields.get("lang") or "unknown"] += 1
-        counts["source"][fields.get("source") or "unknown"] += 1
-        published = fields.get("published")
-        counts["year"][str(published.year) if isinstance(published, datetime) else "undated"] += 1
-    files = [p for p in directory.iterdir() if p.is_file()]
-    last = max((p.stat().st_mtime for p in files if p.suffix == ".toc"), default=None)
-    return {
-        "articles": searcher.doc_count(),
-        "by_language": dict(counts["lang"].most_common()),
-        "by_source": dict(counts["source"].most_common()),
-        "by_year": dict(sorted(counts["year"].items())),
-        "index": {
-            "path": str(directory),
-            "generation": directory.name,
-            "size_bytes": sum(p.stat().st_size for p in files),
-            "segments": len(searcher.reader().leaf_readers()),
-            "schema_version": meta.get("schema_version"),
-            "segmenter": meta.get("segmenter"),
-            "created": meta.get("created"),
-            "last_update": (
-                datetime.fromtimestamp(last).astimezone().isoformat(timespec="seconds")
-                if last
-                else None
-            ),
-        },
-        "sources": [str(p) for p in archive.settings.source_paths],
-    }
-
-
 # --- delete, optimize ----------------------------------------------------------------
 
 
@@ -272,16 +367,21 @@ def export_records(archive: Archive) -> Iterator[dict[str, Any]]:
     """Every stored article as a JSON-ready record, in index order."""
     searcher = archive.searcher()
     for _, fields in searcher.reader().iter_docs():
-        record: dict[str, Any] = {}
-        for name in EXPORT_FIELDS:
-            value = fields.get(name)
-            record[name] = format_date(value) if isinstance(value, datetime) else value
-        extra = {k: v for k, v in fields.items() if k not in EXPORT_FIELDS}
-        if extra:
-            record["stored"] = {
-                k: (format_date(v) if isinstance(v, datetime) else v) for k, v in extra.items()
-            }
-        yield record
+        yield _record(fields)
+
+
+def _record(fields: dict[str, Any]) -> dict[str, Any]:
+    """An article's stored fields as a JSON-ready record (what `import` reads back)."""
+    record: dict[str, Any] = {}
+    for name in EXPORT_FIELDS:
+        value = fields.get(name)
+        record[name] = format_date(value) if isinstance(value, datetime) else value
+    extra = {k: v for k, v in fields.items() if k not in EXPORT_FIELDS}
+    if extra:
+        record["stored"] = {
+            k: (format_date(v) if isinstance(v, datetime) else v) for k, v in extra.items()
+        }
+    return record
 
 
 def export_jsonl(archive: Archive, out: IO[str]) -> int:
@@ -299,4 +399,6 @@ def import_jsonl(archive: Archive, path: Path, on_item: OnItem | None = None) ->
     A record's `location` (where the article was first read) is kept as it is.
     """
     found = InputFile(path.resolve(), path.resolve().parent)
-    return archive.add(read_jsonl(found), on_item)
+    with writer_lock(archive.home, archive.settings.writer_timeout):
+        archive.record_sources([path], "import")
+        return archive.add(read_jsonl(found), on_item)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.config import Settings, load_settings
+from indexer.config import Settings, host_problem, load_settings
 from indexer.errors import NewsArchiveError
-from indexer.ingest.article import Article, ItemError
-from indexer.ingest.parse import read_inputs
-from indexer.search.core import SearchRequest, search
-from indexer.store.archive import Archive, IndexSummary
+from indexer.ingest.article import Article, ItemError, plural
+
+# Each command imports what it needs when it runs: `--help` and `stats` do not wait for
+# Whoosh, numpy, BeautifulSoup or the word segmenter to load.
+if TYPE_CHECKING:
+    from indexer.store.archive import Archive, IndexSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_ITEMS_FAILED = 0, 1, 3
 
@@ -32,9 +35,19 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors and exits: click reports them
         except NewsArchiveError as exc:
             click.echo(f"Error: {exc}", err=True)
-            ctx.exit(EXIT_ERROR)
+        except OSError as exc:  # the disk, not newsarchive: say which file and why
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        except Exception as exc:  # a bug: still no traceback for the user
+            logging.getLogger("newsarchive").debug("internal error", exc_info=True)
+            click.echo(
+                f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True
+            )
+        ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=_Group)
@@ -61,6 +74,19 @@ def cli(ctx: click.Context, config_path: Path | None, index_path: Path | None) -
     if index_path is not None:
         settings = settings.with_index(index_path)
     ctx.obj = settings
+
+
+def _check_host(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    problem = None if value is None else host_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+def _archive(settings: Settings) -> Archive:
+    from indexer.store.archive import Archive
+
+    return Archive(settings)
 
 
 def _progress(enabled: bool) -> tuple[Callable[[Any], None] | None, Any]:
@@ -110,7 +136,13 @@ def index_cmd(
     Reads .html/.htm pages, .txt articles, .jsonl exports and web archives. Only new
     and changed files are read; a changed file's articles are updated in place, by
     id, and those it no longer has are removed. Without PATHS, indexes the sources
-    listed in config.toml.
+    listed in config.toml. The index remembers every PATH, for `reindex`.
+
+    Every item not indexed is listed with its path and reason, as one of two kinds.
+    failed: an article, file or folder that could not be read (unreadable, broken
+    symbolic link, empty, binary, undecodable, malformed, too large); the exit status
+    is then 3. skipped: not an article, passed over on purpose (a file of another type,
+    a device or pipe, a web archive's non-page records).
 
     Example: newsarchive index corpus/ ~/saved-pages/ --prune
     """
@@ -119,7 +151,7 @@ def index_cmd(
         raise click.UsageError("give a PATH, or list sources.paths in config.toml")
     on_item, bar = _progress(not quiet and not as_json)
     try:
-        summary = Archive(settings).index_paths(sources, workers, on_item, prune=prune)
+        summary = _archive(settings).index_paths(sources, workers, on_item, prune=prune)
     finally:
         if bar is not None:
             bar.close()
@@ -138,8 +170,8 @@ def index_cmd(
 def _print_summary(summary: IndexSummary, quiet: bool) -> None:
     if not quiet:
         for problem in summary.problems:
-            if not problem.skipped:
-                click.echo(f"failed: {problem.location}: {problem.reason}", err=True)
+            label = "skipped" if problem.skipped else "failed"
+            click.echo(f"{label}: {problem.location}: {problem.reason}", err=True)
     rate = (summary.indexed + summary.updated) / summary.seconds if summary.seconds else 0.0
     extra = "".join(
         f", {count} {label}"
@@ -161,6 +193,8 @@ def parse_cmd(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> Non
 
     Example: newsarchive parse corpus/html/typhoon.html --json
     """
+    from indexer.ingest.parse import read_inputs
+
     failed = False
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     for item in read_inputs(paths, max_bytes):
@@ -190,8 +224,16 @@ def _describe(article: Article) -> str:
 
 @cli.command("search")
 @click.argument("query")
-@click.option("--limit", "-n", default=None, type=int, help="Hits to show (default from config).")
-@click.option("--offset", default=0, type=int, help="Hits to skip (for paging).")
+@click.option(
+    "--limit",
+    "-n",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Hits to show (default: search.default_limit; at most search.max_limit).",
+)
+@click.option(
+    "--offset", default=0, type=click.IntRange(0, 10_000), help="Hits to skip (for paging)."
+)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
 @click.option("--from", "date_from", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Published on or before.")
@@ -212,14 +254,22 @@ def search_cmd(
 
     Example: newsarchive search '马云 OR "Jack Ma"' --limit 5
     """
+    from indexer.search.core import SearchRequest, ready, search
+
+    if limit is not None and limit > settings.max_limit:
+        raise click.BadParameter(
+            f"{limit} is more than search.max_limit ({settings.max_limit})", param_hint="'--limit'"
+        )
     request = SearchRequest(
         query, limit or settings.default_limit, offset, sort, date_from, date_to
     )
-    page = search(Archive(settings), request)
+    archive = _archive(settings)
+    ready(archive)  # the time printed is the search's own, not the loading's
+    page = search(archive, request)
     if as_json:
         _echo_json(page.to_dict())
         return
-    click.echo(f"{page.total} hits for {query!r} ({page.took_ms:.0f} ms)")
+    click.echo(f"{plural(page.total, 'hit')} for {query!r} ({page.took_ms:.0f} ms)")
     for number, hit in enumerate(page.hits, start=page.offset + 1):
         meta = " · ".join(x for x in (hit.published, hit.source, hit.author) if x)
         click.echo(f"\n{number}. {hit.title_marked.text('**', '**') or hit.title}")
@@ -233,8 +283,18 @@ def search_cmd(
 
 
 @cli.command("serve")
-@click.option("--host", default=None, help="Address to listen on (default from config).")
-@click.option("--port", default=None, type=int, help="Port (default from config).")
+@click.option(
+    "--host",
+    default=None,
+    callback=_check_host,
+    help="Address to listen on: an IP address or a host name (default: server.host).",
+)
+@click.option(
+    "--port",
+    default=None,
+    type=click.IntRange(1, 65535),
+    help="Port, 1-65535 (default: server.port).",
+)
 @click.option("--dev", is_flag=True, help="Flask's development server, with reloading.")
 @click.pass_obj
 def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool) -> None:
@@ -244,6 +304,8 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
 
     Example: newsarchive serve --port 8080
     """
+    started = time.perf_counter()
+    click.echo(f"newsarchive: loading {settings.index_path} …")
     from webapp import create_app
 
     host = host or settings.host
@@ -263,8 +325,14 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}"
         ) from None
-    _warm_up(settings)  # connections wait in the socket's queue meanwhile
     click.echo(f"newsarchive: serving {settings.index_path} on http://{host}:{port}/")
+
+    def warm_up() -> None:
+        # Requests are answered meanwhile; the first ones wait for what they need.
+        _warm_up(settings)
+        click.echo(f"newsarchive: ready ({time.perf_counter() - started:.1f} s)")
+
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     server.run()
 
 
@@ -280,15 +348,31 @@ def serve_cmd(settings: Settings, host: str | None, port: int | None, dev: bool)
     default=None,
     help="Processes reading and analysing articles beside the writer.",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Drop the articles whose source files are gone or no longer hold them "
+    "(without it they are kept, from their stored copy).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
 def reindex_cmd(
-    settings: Settings, keep_old: bool, workers: int | None, quiet: bool, as_json: bool
+    settings: Settings,
+    keep_old: bool,
+    workers: int | None,
+    prune: bool,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
-    """Rebuild the whole index from sources.paths into a new generation, check it,
-    then switch to it atomically. Searches go on meanwhile. Run it after upgrading
-    newsarchive to a new schema or analyzer.
+    """Rebuild the whole index into a new generation, check it, then switch to it
+    atomically. Searches go on meanwhile. Run it after upgrading newsarchive to a new
+    schema or analyzer.
+
+    Reads again every source the index was fed (the PATHs given to `index`, and
+    sources.paths); articles whose files are gone, and imported ones, are carried over
+    from their stored copy. Nothing is lost: if any article would disappear without
+    --prune or `delete`, the switch is refused and the articles are listed.
 
     Example: newsarchive reindex --keep-old
     """
@@ -296,7 +380,9 @@ def reindex_cmd(
 
     on_item, bar = _progress(not quiet and not as_json)
     try:
-        result = reindex(Archive(settings), keep_old=keep_old, workers=workers, on_item=on_item)
+        result = reindex(
+            _archive(settings), keep_old=keep_old, workers=workers, on_item=on_item, prune=prune
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -304,8 +390,14 @@ def reindex_cmd(
         _echo_json(result.to_dict())
         return
     _print_summary(result.summary, quiet)
+    for path in result.gone:
+        click.echo(f"source gone: {path}", err=True)
+    if result.carried:
+        click.echo(f"carried over {plural(len(result.carried), 'article')} from the stored copy")
+    if result.pruned:
+        click.echo(f"pruned {plural(len(result.pruned), 'article')}: {', '.join(result.pruned)}")
     click.echo(
-        f"switched to {result.generation} ({result.check.articles} articles, checked)"
+        f"switched to {result.generation} ({plural(result.check.articles, 'article')}, checked)"
         + (f"; removed {', '.join(result.removed)}" if result.removed else "")
     )
 
@@ -314,30 +406,35 @@ def reindex_cmd(
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_obj
 def stats_cmd(settings: Settings, as_json: bool) -> None:
-    """Articles by language, source and year; index size, segments, schema version.
+    """Articles by language, source and year; index size, segments, schema version;
+    every source the index was fed. The same figures as the web app's About page and
+    GET /api/stats (which leave out the server's file paths).
 
     Example: newsarchive stats --json
     """
-    from indexer.admin import stats
+    from indexer.search.stats import archive_stats
 
-    data = stats(Archive(settings))
+    found = archive_stats(_archive(settings))
     if as_json:
-        _echo_json(data)
+        _echo_json(found.to_dict(paths=True))
         return
-    info = data["index"]
-    click.echo(f"{data['articles']} articles in {info['path']}")
+    info = found.index
+    assert info is not None
+    click.echo(f"{plural(found.total, 'article')} in {info.path}")
     click.echo(
-        f"  schema {info['schema_version']}, segmenter {info['segmenter']}, "
-        f"{info['segments']} segments, {info['size_bytes'] / 1e6:.1f} MB, "
-        f"built {info['created']}, last update {info['last_update']}"
+        f"  schema {info.schema_version}, segmenter {info.segmenter}, "
+        f"{plural(info.segments, 'segment')}, {info.size_bytes / 1e6:.1f} MB, "
+        f"built {info.created}, last update {info.last_update}"
     )
-    for title, key in (("language", "by_language"), ("year", "by_year"), ("source", "by_source")):
-        rows = list(data[key].items())
-        shown = ", ".join(f"{k} {v}" for k, v in rows[:12])
+    for title, name in (("language", "lang"), ("year", "year"), ("source", "source")):
+        rows = [f"{value} {count}" for value, count in found.counts.get(name, [])]
+        if name == "year" and found.undated:
+            rows.append(f"undated {found.undated}")
         more = f" (+{len(rows) - 12} more)" if len(rows) > 12 else ""
-        click.echo(f"  by {title}: {shown}{more}")
-    if data["sources"]:
-        click.echo(f"  sources: {', '.join(data['sources'])}")
+        click.echo(f"  by {title}: {', '.join(rows[:12])}{more}")
+    for source in found.sources:
+        fed = f", first fed {source.added}" if source.added else ", not indexed yet"
+        click.echo(f"  source: {source.path} ({source.kind}{fed})")
 
 
 @cli.command("check")
@@ -351,13 +448,15 @@ def check_cmd(settings: Settings, as_json: bool) -> None:
     """
     from indexer.admin import check
 
-    report = check(Archive(settings))
+    report = check(_archive(settings))
     if as_json:
         _echo_json(report.to_dict())
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}", err=True)
-        click.echo(f"{'ok' if report.ok else 'FAILED'}: {report.articles} articles checked")
+        click.echo(
+            f"{'ok' if report.ok else 'FAILED'}: {plural(report.articles, 'article')} checked"
+        )
     sys.exit(EXIT_OK if report.ok else EXIT_ERROR)
 
 
@@ -378,7 +477,7 @@ def delete_cmd(
 
     if not ids and not query:
         raise click.UsageError("give article IDs or --query")
-    archive = Archive(settings)
+    archive = _archive(settings)
     found = matching_ids(archive, ids, query)
     missing = [i for i in ids if i not in found]
     removed = 0 if dry_run else delete(archive, found)
@@ -389,7 +488,7 @@ def delete_cmd(
         click.echo(f"{'would delete' if dry_run else 'deleted'}: {ident}")
     for ident in missing:
         click.echo(f"not found: {ident}", err=True)
-    click.echo(f"{len(found)} articles {'would be deleted' if dry_run else 'deleted'}")
+    click.echo(f"{plural(len(found), 'article')} {'would be deleted' if dry_run else 'deleted'}")
 
 
 @cli.command("optimize")
@@ -401,7 +500,7 @@ def optimize_cmd(settings: Settings) -> None:
     """
     from indexer.admin import optimize
 
-    result = optimize(Archive(settings))
+    result = optimize(_archive(settings))
     click.echo(f"segments: {result['segments_before']} -> {result['segments_after']}")
 
 
@@ -422,7 +521,7 @@ def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
     """
     from indexer.admin import export_jsonl
 
-    archive = Archive(settings)
+    archive = _archive(settings)
     if output is None:
         count = export_jsonl(archive, sys.stdout)
     else:
@@ -430,7 +529,7 @@ def export_cmd(settings: Settings, fmt: str, output: Path | None) -> None:
         with tmp.open("w", encoding="utf-8") as fh:
             count = export_jsonl(archive, fh)
         tmp.replace(output)
-    click.echo(f"exported {count} articles", err=True)
+    click.echo(f"exported {plural(count, 'article')}", err=True)
 
 
 @cli.command("import")
@@ -444,7 +543,7 @@ def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
     """
     from indexer.admin import import_jsonl
 
-    summary = import_jsonl(Archive(settings), path)
+    summary = import_jsonl(_archive(settings), path)
     if as_json:
         _echo_json(summary.to_dict())
     else:
@@ -453,9 +552,18 @@ def import_cmd(settings: Settings, path: Path, as_json: bool) -> None:
 
 
 def _warm_up(settings: Settings) -> None:
-    """Load dictionaries and the name table before the first reader waits for them."""
-    with contextlib.suppress(NewsArchiveError):  # no index yet: the page says so
-        search(Archive(settings), SearchRequest("马云 Tencent", limit=1))
+    """Load the index, the dictionaries and the name table, so that readers do not wait."""
+    from indexer.search.core import ready
+
+    archive = _archive(settings)
+    try:
+        ready(archive, everything=True)
+    except NewsArchiveError:  # no index yet, or an outdated one: the pages say so
+        pass
+    except Exception as exc:  # a damaged index: requests report it; never a traceback here
+        logging.getLogger("newsarchive").warning("could not load the index: %s", exc)
+    finally:
+        archive.close()
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -74,10 +76,38 @@ _KEYS: dict[tuple[str, str], str] = {
 }
 
 
+# Settings attribute -> its name in config.toml, for messages
+_NAMES = {attr: f"{table}.{key}" for (table, key), attr in _KEYS.items()}
+
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$"
+)
+
+
+def host_problem(host: object) -> str | None:
+    """Why a value cannot be an address to listen on (None when it can): an IPv4 or IPv6
+    address, or a host name."""
+    if not isinstance(host, str) or not host:
+        return f"must be an IP address or a host name, not {host!r}"
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return None
+    except ValueError:
+        pass
+    if _HOSTNAME.match(host) and not host.replace(".", "").isdigit():
+        return None
+    return f"must be an IP address or a host name, not {host!r}"
+
+
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
-    """Read a config file (or use the defaults) and apply keyword overrides."""
+    """Read a config file (or use the defaults) and apply keyword overrides.
+
+    Every value is checked here, at once: a bad one is a ConfigError naming it as
+    `section.key`, before any command starts its work.
+    """
     values: dict[str, Any] = {}
     base = Path.cwd()
+    where = ""
     if path is not None:
         path = Path(path).resolve()
         try:
@@ -87,70 +117,111 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read config file {path}: {exc}") from None
         base = path.parent
+        where = f"{path}: "
         values["config_file"] = path
         for table, entries in data.items():
             if not isinstance(entries, dict):
-                raise ConfigError(f"{path}: [{table}] must be a table")
+                raise ConfigError(f"{where}[{table}] must be a table")
             for key, value in entries.items():
                 attr = _KEYS.get((table, key))
                 if attr is None:
-                    raise ConfigError(f"{path}: unknown key {table}.{key}")
+                    raise ConfigError(f"{where}unknown key {table}.{key}")
                 values[attr] = value
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return _validate(values, base)
+    try:
+        return _validate(values, base)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}{exc}") from None
+
+
+_KINDS = {int: "a whole number", float: "a number", str: "a string"}
 
 
 def _validate(values: dict[str, Any], base: Path) -> Settings:
     types = {f.name: f.type for f in fields(Settings)}
     out: dict[str, Any] = {}
     for name, value in values.items():
+        label = _NAMES.get(name, name)
         if name == "index_path":
+            if not isinstance(value, str | Path) or not str(value):
+                raise ConfigError(f"{label} must be a folder path, not {value!r}")
             out[name] = (base / Path(value)).resolve()
         elif name == "source_paths":
             if isinstance(value, str | Path):
                 value = [value]
+            if not isinstance(value, list | tuple) or not all(
+                isinstance(v, str | Path) and str(v) for v in value
+            ):
+                raise ConfigError(f"{label} must be a list of paths, not {value!r}")
             out[name] = tuple((base / Path(v)).resolve() for v in value)
         elif name == "config_file":
             out[name] = value
         elif name == "aliases":
             if not isinstance(value, str | Path):
-                raise ConfigError(f"setting aliases must be a path, not {value!r}")
+                raise ConfigError(f"{label} must be a path, not {value!r}")
             out[name] = (base / Path(value)).resolve()
         elif name in ("expand_names", "dedupe"):
             if not isinstance(value, bool):
-                raise ConfigError(f"setting {name} must be true or false, not {value!r}")
+                raise ConfigError(f"{label} must be true or false, not {value!r}")
             out[name] = value
         else:
             kind = {"int": int, "float": float, "str": str}[str(types[name])]
-            if kind is float and isinstance(value, int):
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if not isinstance(value, kind) or isinstance(value, bool):
-                raise ConfigError(f"setting {name} must be {kind.__name__}, not {value!r}")
+                raise ConfigError(f"{label} must be {_KINDS[kind]}, not {value!r}")
             out[name] = value
     if "index_path" not in out:
         out["index_path"] = (base / Settings.index_path).resolve()
     settings = Settings(**out)
     if settings.segmenter not in SEGMENTERS:
-        raise ConfigError(f"index.segmenter must be one of {', '.join(SEGMENTERS)}")
+        raise ConfigError(
+            f"index.segmenter must be one of {', '.join(SEGMENTERS)}, not {settings.segmenter!r}"
+        )
     if settings.default_operator not in OPERATORS:
-        raise ConfigError("search.default_operator must be 'and' or 'or'")
+        raise ConfigError(
+            f"search.default_operator must be 'and' or 'or', not {settings.default_operator!r}"
+        )
     if settings.max_segments < 0:
-        raise ConfigError("index.max_segments must be 0 (never merge) or more")
+        raise ConfigError(
+            f"index.max_segments must be 0 (never merge) or more, not {settings.max_segments}"
+        )
     if settings.workers < -1:
-        raise ConfigError("index.workers must be -1 (automatic), 0 or more")
+        raise ConfigError(
+            f"index.workers must be -1 (one per core), 0 or more, not {settings.workers}"
+        )
     for name in (
         "batch_size",
         "default_limit",
         "max_limit",
         "max_query_length",
+        "snippet_chars",
         "threads",
         "chinese_shingle",
         "english_shingle",
     ):
         if getattr(settings, name) < 1:
-            raise ConfigError(f"setting {name} must be at least 1")
+            raise ConfigError(f"{_NAMES[name]} must be at least 1, not {getattr(settings, name)}")
+    if settings.default_limit > settings.max_limit:
+        raise ConfigError(
+            f"search.default_limit ({settings.default_limit}) must not exceed "
+            f"search.max_limit ({settings.max_limit})"
+        )
+    if not settings.max_file_mb > 0:
+        raise ConfigError(f"ingest.max_file_mb must be more than 0, not {settings.max_file_mb:g}")
+    if not settings.writer_timeout >= 0:
+        raise ConfigError(
+            f"index.writer_timeout must be 0 seconds or more, not {settings.writer_timeout:g}"
+        )
     if not 0.5 <= settings.near_threshold <= 1.0:
-        raise ConfigError("dedupe.near_threshold must be between 0.5 and 1.0")
+        raise ConfigError(
+            f"dedupe.near_threshold must be between 0.5 and 1.0, not {settings.near_threshold:g}"
+        )
+    if not 1 <= settings.port <= 65535:
+        raise ConfigError(f"server.port must be between 1 and 65535, not {settings.port}")
+    problem = host_problem(settings.host)
+    if problem:
+        raise ConfigError(f"server.host {problem}")
     return settings
 
 

@@ -28,3 +28,21 @@ class OutdatedIndexError(NewsArchiveError):
 
 class IndexLockedError(NewsArchiveError):
     """Another writer holds the index lock."""
+
+
+class IndexDamagedError(NewsArchiveError):
+    """A file of the index home cannot be read."""
+
+
+class ReindexRefusedError(NewsArchiveError):
+    """A rebuild would lose articles the archivist did not ask to remove."""
+
+    def __init__(self, message: str, missing: dict[str, str]) -> None:
+        super().__init__(message)
+        #: id -> why it is not in the rebuilt generation
+        self.missing = missing
+
+
+class IndexWriteError(NewsArchiveError):
+    """Writing the index went wrong in a way that is not the input's fault; the last
+    commit stays as it was."""

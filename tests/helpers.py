@@ -6,6 +6,8 @@ import json
 import random
 import socket
 import subprocess
+import sys
+import textwrap
 import time
 from datetime import datetime
 from pathlib import Path
@@ -131,3 +133,25 @@ def reference_ranking(searcher: Any, q: wq.Query, k: int) -> list[tuple[float, i
         if held is None or (hit.score, -hit.docnum) > (held[0], -held[1]):
             best[story] = (hit.score, hit.docnum)
     return sorted(best.values(), key=lambda sd: (-sd[0], sd[1]))[:k]
+
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    from indexer.store.lock import writer_lock
+    with writer_lock(Path(sys.argv[1]), 5, "newsarchive index big-archive/"):
+        print("locked", flush=True)
+        if sys.argv[2] == "die":
+            os.kill(os.getpid(), 9)
+        time.sleep(float(sys.argv[2]))
+    """
+)
+
+
+def hold_lock(home: Path, how: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(home), how], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc

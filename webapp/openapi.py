@@ -216,7 +216,14 @@ def openapi_document(server: str) -> dict[str, Any]:
                         "total": {"type": "integer"},
                         "created": nullable,
                         "schema_version": {"type": "integer", "nullable": True},
+                        "undated": {"type": "integer"},
                         "counts": {"type": "object", "additionalProperties": _counts()},
+                        "index": {
+                            "type": "object",
+                            "nullable": True,
+                            "description": "The live index generation: generation, size_bytes, "
+                            "segments, schema_version, segmenter, created, last_update",
+                        },
                     },
                 },
             }

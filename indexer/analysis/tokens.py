@@ -150,7 +150,7 @@ def segment(text: str, segmenter: str = "jieba") -> Iterator[tuple[str, int, int
     Words are folded (width, script) but not lowercased or stemmed; that is the filters' job.
     """
     folded, origin = fold(text)
-    cut = get_segmenter(segmenter)
+    cut = None  # loaded at the first Han run: English text never waits for a dictionary
     for match in _RUNS.finditer(folded):
         han = match.group(1)
         if han is None:
@@ -162,6 +162,8 @@ def segment(text: str, segmenter: str = "jieba") -> Iterator[tuple[str, int, int
                 yield word, origin[fstart], origin[fend - 1] + 1, False
             continue
         fpos = match.start()
+        if cut is None:
+            cut = get_segmenter(segmenter)
         for coarse in cut(han):
             for word in word_parts(coarse):
                 fend = fpos + len(word)

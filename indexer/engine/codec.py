@@ -43,6 +43,7 @@ from whoosh.util.numeric import length_to_byte
 
 from indexer.cache import LRU
 from indexer.engine.formats import pack, unpack
+from indexer.errors import IndexDamagedError
 
 try:  # whoosh3 leaves small parts uncompressed; Whoosh 2.7 compresses every block
     from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
@@ -96,7 +97,7 @@ class PackedLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
         if magic == WHOOSH3_HEADER_MAGIC:
             self.packed = False
         elif magic != PACKED_MAGIC:
-            raise ValueError(f"unknown postings tag {magic!r} at {self._startoffset}")
+            raise IndexDamagedError(f"unknown postings tag {magic!r} at {self._startoffset}")
         self._baseoffset = postfile.tell()
 
     def skip_to(self, targetid: int) -> None:

@@ -61,6 +61,7 @@ from indexer.engine.codec import (
     write_block,
 )
 from indexer.engine.formats import PackedCharacters, PackedPositions
+from indexer.errors import IndexWriteError
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
 #: (compressing tens of thousands of small blocks was a third of the writer's time).
@@ -162,18 +163,18 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, inline: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("codec", ArchiveCodec())
         super().__init__(ix, **kwargs)
+        self._sources: list[_Source] = []
+        self._helpers: list[_Helper] = []
         if not isinstance(self.codec, ArchiveCodec) or not isinstance(
             self.fieldwriter, W3FieldWriter
         ):
             self.cancel()
-            raise TypeError(f"the lean writer writes the archive codec, not {self.codec!r}")
+            raise IndexWriteError(f"the lean writer writes the archive codec, not {self.codec!r}")
         self.inline = inline
         self.pool.cleanup()
         self.pool = _TermPool()
         self._lengths: dict[str, defaultdict[int, int]] = {}
-        self._sources: list[_Source] = []
         self._parts: list[tuple[Any, Any]] = [(None, None)]
-        self._helpers: list[_Helper] = []
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -222,7 +223,7 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         A large merge shares its terms out to helper processes at once, while this
         writer copies the per-article data (see :class:`_Helper`)."""
         if self._added or self._sources:
-            raise RuntimeError("merge_all() must come first, and once")
+            raise IndexWriteError("merge_all() must come first, and once")
         fieldnames = set(self.schema.names())
         # Read the segments without mapping them: a merge reads every page once, and
         # mapped pages would count in this process's memory until the end.
@@ -246,7 +247,9 @@ class LeanWriter(SegmentWriter):  # type: ignore[misc]
         for source in self._sources:
             docmap = self.write_per_doc(fieldnames, source.reader)  # stored, lengths, columns
             if docmap != source.docmap:
-                raise RuntimeError("article numbers of a merged segment moved unexpectedly")
+                raise IndexWriteError(
+                    "article numbers of a merged segment moved unexpectedly; the index is unchanged"
+                )
         self.segments = []
         self._added = self.docnum > 0
 
@@ -552,7 +555,7 @@ class _Helper:
         if self.process.returncode != 0:
             last = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
             reason = "".join(last) or f"exit code {self.process.returncode}"
-            raise RuntimeError(f"a merge helper process failed: {reason}")
+            raise IndexWriteError(f"a merge helper process failed: {reason}")
         postfile = writer._postfile
         shift = postfile.tell()
         with open(self.stem.with_suffix(".pst"), "rb") as fh:
@@ -705,7 +708,7 @@ class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
 
     def add(self, key: bytes, value: bytes) -> None:
         if key <= self.lastkey:
-            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+            raise IndexWriteError(f"term table keys must increase: {self.lastkey!r}..{key!r}")
         pos = self._pos
         self.index.append(pos)
         self.dbfile.write(_LENGTHS.pack(len(key), len(value)) + key + value)

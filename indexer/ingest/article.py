@@ -65,3 +65,8 @@ def format_date(value: datetime | None) -> str | None:
     if (value.hour, value.minute, value.second) == (0, 0, 0):
         return value.date().isoformat()
     return value.isoformat(timespec="seconds" if value.second else "minutes")
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """ "1 article", "2 articles" (nouns: the plural when not noun + "s")."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"

@@ -8,6 +8,7 @@ This module knows nothing of the index.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -40,22 +41,76 @@ class InputFile:
 
 
 def find_inputs(paths: Iterable[Path]) -> Iterator[InputFile | ItemError]:
-    """Files to read under the given files and folders, recursively, in a stable order."""
+    """Files to read under the given files and folders, recursively, in a stable order.
+
+    Everything met that cannot be read is reported with its path and why (a folder that
+    cannot be listed, a broken symbolic link, a special file); files of other types are
+    reported as skipped.
+    """
     for given in paths:
         path = Path(given)
         if path.is_dir():
             root = path.resolve()
-            for child in sorted(root.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.parts[-1:]):
-                    if child.suffix.lower() in SUFFIXES or is_web_archive(child):
-                        yield InputFile(child, root)
-                    else:
-                        yield ItemError(str(child), "not an article file (unknown type)", True)
+            for child, problem, passed_over in _walk(root):
+                if problem is not None:
+                    yield ItemError(str(child), problem, passed_over)
+                elif child.name.startswith("."):
+                    continue
+                elif not child.exists():
+                    yield ItemError(str(child), _broken_link(child))
+                elif not child.is_file():
+                    yield ItemError(
+                        str(child), "not a regular file (a device, pipe or socket)", True
+                    )
+                elif child.suffix.lower() in SUFFIXES or is_web_archive(child):
+                    yield InputFile(child, root)
+                else:
+                    yield ItemError(str(child), "not an article file (unknown type)", True)
         elif path.is_file():
             resolved = path.resolve()
             yield InputFile(resolved, resolved.parent)
+        elif path.is_symlink():
+            yield ItemError(str(path), _broken_link(path))
         else:
             yield ItemError(str(path), "no such file or folder")
+
+
+def _walk(root: Path) -> list[tuple[Path, str | None, bool]]:
+    """Every file under root, sorted, and every folder not read, with why and whether it
+    was passed over on purpose (skipped) rather than unreadable (failed).
+
+    Links to folders are followed, each folder once (a link back up would loop)."""
+    found: list[tuple[Path, str | None, bool]] = []
+    seen = {os.path.realpath(root)}
+
+    def unlisted(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        found.append((where, f"cannot list folder: {exc.strerror or exc}", False))
+
+    for folder, dirs, files in os.walk(root, onerror=unlisted, followlinks=True):
+        for name in list(dirs):
+            real = os.path.realpath(os.path.join(folder, name))
+            if real in seen:
+                dirs.remove(name)
+                if not name.startswith("."):
+                    found.append(
+                        (Path(folder) / name, f"link to a folder read already: {real}", True)
+                    )
+            seen.add(real)
+        found.extend((Path(folder) / name, None, False) for name in files)
+    return sorted(found, key=lambda item: item[0])
+
+
+def _broken_link(path: Path) -> str:
+    try:
+        target = os.readlink(path)
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}"
+    try:
+        path.stat()
+    except OSError as exc:
+        return f"broken symbolic link to {target}: {exc.strerror or exc}"
+    return f"broken symbolic link to {target}"
 
 
 def read_inputs(paths: Iterable[Path], max_bytes: int | None = None) -> Iterator[Item]:

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from indexer.analysis.fold import HAN, has_han
-from indexer.analysis.names import NameTable, english_key, name_table
+from indexer.analysis.names import NameTable, english_key, han_key, name_table
 from indexer.config import Settings
 from indexer.engine.spelling import words_within
 from indexer.errors import QueryError
@@ -40,8 +40,7 @@ def suggest(
             continue
         replacements: list[str] = []
         if has_han(word):
-            key = english_key(word)
-            han = "".join(key)
+            han = han_key(word)  # a run of Han characters: its folded form is its key
             replacements = [table.written(s) for s in table.synonyms(han)] + table.english_for(han)
         else:
             replacements = _spelling(reader, word)

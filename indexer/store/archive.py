@@ -4,6 +4,8 @@ Layout of the index home (``index.path`` in config.toml)::
 
     CURRENT              name of the live generation, replaced atomically
     gen-000001/          a Whoosh index, plus newsarchive.json (schema version, segmenter)
+    sources.json         every source the home was fed: paths given to `index`, imported
+                         files; `reindex` rebuilds from all of them
 
 Readers follow CURRENT, so a rebuilt generation can replace the live one in one
 rename while searches go on.
@@ -34,7 +36,13 @@ from indexer.config import Settings
 from indexer.engine.columns import hold_lengths
 from indexer.engine.storage import open_segments
 from indexer.engine.writer import BATCH_CODEC, LeanWriter, merge_all
-from indexer.errors import IndexLockedError, IndexMissingError, NotFoundError, OutdatedIndexError
+from indexer.errors import (
+    IndexDamagedError,
+    IndexLockedError,
+    IndexMissingError,
+    NotFoundError,
+    OutdatedIndexError,
+)
 from indexer.ingest.article import Article, ItemError
 from indexer.store.lock import writer_lock
 from indexer.store.manifest import Gone, Manifest, Marker, Reading
@@ -43,6 +51,19 @@ from indexer.store.schema import SCHEMA_VERSION, build_schema, to_document
 
 CURRENT = "CURRENT"
 META = "newsarchive.json"
+SOURCES = "sources.json"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source the index home was fed: a file or folder given to `index`, or an import."""
+
+    path: str
+    kind: str  # "path": read again by `reindex`; "import": carried over from the stored copy
+    added: str  # when it was first fed (UTC, ISO 8601)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "kind": self.kind, "added": self.added}
 
 
 @dataclass
@@ -132,6 +153,33 @@ class Archive:
         """Make a generation live with one atomic rename."""
         _write_atomic(self.home / CURRENT, directory.name + "\n")
 
+    def sources(self) -> list[Source]:
+        """Every source this index home was fed, in the order first fed."""
+        try:
+            data = json.loads((self.home / SOURCES).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as exc:
+            raise IndexDamagedError(f"cannot read {self.home / SOURCES}: {exc}") from None
+        return [Source(d["path"], d["kind"], d["added"]) for d in data.get("sources", [])]
+
+    def record_sources(self, paths: Iterable[Path], kind: str) -> None:
+        """Remember sources fed to the index (the caller holds the writer lock)."""
+        known = self.sources()
+        have = {(s.path, s.kind) for s in known}
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        added = False
+        for path in paths:
+            key = (str(Path(path).resolve()), kind)
+            if key not in have:
+                known.append(Source(key[0], kind, now))
+                have.add(key)
+                added = True
+        if added:
+            self.home.mkdir(parents=True, exist_ok=True)
+            text = json.dumps({"sources": [s.to_dict() for s in known]}, indent=2)
+            _write_atomic(self.home / SOURCES, text + "\n")
+
     def meta(self, directory: Path | None = None) -> dict[str, Any]:
         directory = directory or self.current_dir()
         try:
@@ -140,7 +188,9 @@ class Archive:
             data = {}
         return data
 
-    def open_index(self, directory: Path | None = None, mapped: bool = False) -> Any:
+    def open_index(
+        self, directory: Path | None = None, mapped: bool = False, any_version: bool = False
+    ) -> Any:
         """The Whoosh index of a generation, refused when built with another schema.
 
         Segment files are read, not mapped (unless `mapped`): Whoosh reads a sub-file of a
@@ -149,11 +199,13 @@ class Archive:
         of a 280 MB index took 500 MB that way, and a reader over the 100 batch segments
         of a 100k-article run 3 GB; read from the files, a reader takes a few MB and the
         operating system's page cache keeps the files hot for all of them.
+        `any_version`: open it whatever its schema version (a rebuild reads the stored
+        copies of the generation it replaces).
         """
         directory = directory or self.current_dir()
         meta = self.meta(directory)
         version = meta.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if version != SCHEMA_VERSION and not any_version:
             raise OutdatedIndexError(
                 f"the index at {directory} was built with schema version {version}, "
                 f"this newsarchive uses version {SCHEMA_VERSION}; "
@@ -274,15 +326,17 @@ class Archive:
         from indexer.store.pipeline import default_workers, prepared_items
 
         with writer_lock(self.home, self.settings.writer_timeout):
-            if directory is None and not self.exists():
-                self.create()
+            paths = list(paths)
+            if directory is None:
+                self.record_sources([p for p in paths if Path(p).exists()], "path")
+                if not self.exists():
+                    self.create()
             ix = self.open_index(directory)
             # Tokens must come from the index's own segmenter, whatever the config says now.
             segmenter = self.meta(directory).get("segmenter", self.settings.segmenter)
             if workers is None:
                 workers = self.settings.workers if self.settings.workers >= 0 else default_workers()
             max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
-            paths = list(paths)
             with Manifest(directory or self.current_dir(), from_files=True) as sources:
                 shingles = (
                     (self.settings.chinese_shingle, self.settings.english_shingle)

@@ -27,6 +27,7 @@ from indexer.errors import IndexLockedError
 LOCK_FILE = "writer.lock"
 log = logging.getLogger("newsarchive")
 POLL_SECONDS = 0.1
+NOTICE_SECONDS = 5.0  # a waiting writer says it is still waiting this often
 
 # Locks this process holds, by path, with a depth: a writer may call another writer.
 _held: dict[Path, tuple[int, int]] = {}
@@ -78,18 +79,38 @@ def writer_lock(home: Path, timeout: float, command: str | None = None) -> Itera
             _held[path] = (fd, depth - 1)
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + timeout
+    began = time.monotonic()
+    deadline = began + timeout
+    notice = began  # the first notice at once, then every NOTICE_SECONDS
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             break
         except BlockingIOError:
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 os.close(fd)
                 raise IndexLockedError(
                     f"the index at {home} is being written by {describe(holder(home))}; "
                     f"waited {timeout:g} s (index.writer_timeout). Try again when it has finished."
                 ) from None
+            if now >= notice:
+                if notice == began:
+                    log.warning(
+                        "waiting for the index at %s: it is being written by %s; "
+                        "waiting up to %g s (index.writer_timeout)",
+                        home,
+                        describe(holder(home)),
+                        timeout,
+                    )
+                else:
+                    log.warning(
+                        "still waiting for %s (%.0f s of %g s)",
+                        describe(holder(home)),
+                        now - began,
+                        timeout,
+                    )
+                notice = now + NOTICE_SECONDS
             time.sleep(POLL_SECONDS)
     previous = holder(home)
     note = None

@@ -23,10 +23,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.ingest.article import ItemError
-from indexer.ingest.parse import InputFile
+
+if TYPE_CHECKING:  # not at run time: searching never loads the HTML readers
+    from indexer.ingest.parse import InputFile
 
 FILENAME = "manifest.db"
 NO_FILE = ""  # the "path" of articles added without a file (Archive.add, import)
@@ -241,6 +243,24 @@ class Manifest:
             if self.db.execute("SELECT 1 FROM articles WHERE id = ? LIMIT 1", (i,)).fetchone()
             is None
         ]
+
+    def files_of(self) -> dict[str, list[str]]:
+        """id -> the files that list it ([NO_FILE] for an article added without a file)."""
+        out: dict[str, list[str]] = {}
+        for path, ident in self.db.execute("SELECT path, id FROM articles ORDER BY path"):
+            out.setdefault(ident, []).append(path)
+        return out
+
+    def place(self, files: dict[str, str]) -> None:
+        """List articles written without a file under the file they came from (id -> path).
+
+        The file itself is not recorded as read, so if it comes back it is read again.
+        """
+        for ident, path in files.items():
+            self.db.execute("DELETE FROM articles WHERE path = ? AND id = ?", (NO_FILE, ident))
+            self.db.execute(
+                "INSERT OR IGNORE INTO articles (path, id) VALUES (?, ?)", (path, ident)
+            )
 
     def forget(self, ids: Iterable[str]) -> None:
         """Articles deleted from the index by id."""

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.analysis.dedupe import Fingerprint, fingerprint
 from indexer.analysis.names import mine_names
@@ -26,7 +26,6 @@ from indexer.analysis.tokens import get_segmenter, index_tokens, word_parts
 from indexer.config import cores
 from indexer.engine.writer import Posted, postings
 from indexer.ingest.article import Article, ItemError
-from indexer.ingest.parse import JSONL_SUFFIXES, InputFile, find_inputs, parse_jsonl_line, read_file
 from indexer.store.manifest import Gone, Manifest, Marker, Reading
 from indexer.store.schema import build_schema
 
@@ -84,7 +83,10 @@ class _Lines:
     lines: tuple[bytes, ...]
 
 
-_Unit = InputFile | _Lines | ItemError | Marker
+if TYPE_CHECKING:
+    from indexer.ingest.parse import InputFile
+
+    _Unit = InputFile | _Lines | ItemError | Marker
 
 
 def _units(
@@ -93,6 +95,9 @@ def _units(
     sources: Manifest | None = None,
     prune: bool = False,
 ) -> Iterator[_Unit]:
+    # The readers (BeautifulSoup, lxml …) load when there is something to read.
+    from indexer.ingest.parse import JSONL_SUFFIXES, InputFile, find_inputs
+
     paths = list(paths)
     found: Iterable[InputFile | ItemError] = find_inputs(paths)
     # With a manifest: only new and changed files, each after a marker naming it (ids
@@ -146,6 +151,8 @@ def _init_worker(
 
 def _work(unit: _Unit) -> list[Result]:
     """Read, parse and analyse one unit (runs in a worker)."""
+    from indexer.ingest.parse import parse_jsonl_line, read_file
+
     items: Iterable[Item | None]
     if isinstance(unit, ItemError | Reading | Gone):
         return [unit]

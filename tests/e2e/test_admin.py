@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from indexer.cli import EXIT_ERROR, cli
 from indexer.errors import OutdatedIndexError
 from indexer.store.archive import META, Archive
 from indexer.store.lock import LOCK_FILE
-from tests.helpers import SAMPLE_CORPUS, make_settings, write_config
+from tests.helpers import SAMPLE_CORPUS, hold_lock, make_settings, write_config
 
 
 def run(runner: CliRunner, config: Path, *args: str) -> object:
@@ -41,13 +38,21 @@ def test_stats(runner: CliRunner, indexed: Path) -> None:
     result = run(runner, indexed, "stats", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["articles"] == sum(data["by_language"].values()) >= 30
-    assert set(data["by_language"]) == {"en", "zh-Hans", "zh-Hant"}
-    assert data["by_year"]["2017"] >= 1
+    by_language = {c["value"]: c["count"] for c in data["counts"]["lang"]}
+    assert data["total"] == sum(by_language.values()) >= 30
+    assert set(by_language) == {"en", "zh-Hans", "zh-Hant"}
+    years = {c["value"]: c["count"] for c in data["counts"]["year"]}
+    assert years["2017"] >= 1 and sum(years.values()) + data["undated"] == data["total"]
     assert data["index"]["schema_version"] >= 1 and data["index"]["size_bytes"] > 0
     assert data["index"]["segments"] >= 1 and data["index"]["last_update"]
-    human = run(runner, indexed, "stats")
-    assert "by language:" in human.output and "articles in" in human.output
+    assert data["index"]["path"] == str(indexed.parent / "index" / data["index"]["generation"])
+    assert data["sources"] == [
+        {"path": str(SAMPLE_CORPUS), "kind": "folder", "added": data["sources"][0]["added"]}
+    ]
+    human = run(runner, indexed, "stats").output
+    assert human.startswith(f"{data['total']} articles in {data['index']['path']}\n")
+    assert f"  by language: en {by_language['en']}, " in human
+    assert f"  source: {SAMPLE_CORPUS} (folder, first fed " in human
 
 
 # Whoosh leaves a damaged compound file open when its reader gives up on it.
@@ -73,12 +78,13 @@ def test_delete_by_id_and_query_with_dry_run(runner: CliRunner, indexed: Path) -
     assert result.exit_code == 0 and f"deleted: {guizhou}" in result.output
     hits = json.loads(run(runner, indexed, "search", "Guizhou", "--json").output)["hits"]
     assert guizhou not in [h["id"] for h in hits]
-    before = json.loads(run(runner, indexed, "stats", "--json").output)["articles"]
+    before = json.loads(run(runner, indexed, "stats", "--json").output)["total"]
     result = run(runner, indexed, "delete", "--query", "lang:zh-hant", "--json")
     deleted = json.loads(result.output)["deleted"]
     assert deleted >= 8
     after = json.loads(run(runner, indexed, "stats", "--json").output)
-    assert after["articles"] == before - deleted and "zh-Hant" not in after["by_language"]
+    assert after["total"] == before - deleted
+    assert "zh-Hant" not in [c["value"] for c in after["counts"]["lang"]]
     assert run(runner, indexed, "check").exit_code == 0
 
 
@@ -144,28 +150,6 @@ def test_outdated_schema_names_the_rebuild_command(runner: CliRunner, indexed: P
     )
     assert run(runner, indexed, "reindex", "--quiet").exit_code == 0
     assert json.loads(run(runner, indexed, "search", "马云", "--json").output)["total"] >= 1
-
-
-HOLD_LOCK = textwrap.dedent(
-    """
-    import os, sys, time
-    from pathlib import Path
-    from indexer.store.lock import writer_lock
-    with writer_lock(Path(sys.argv[1]), 5, "newsarchive index big-archive/"):
-        print("locked", flush=True)
-        if sys.argv[2] == "die":
-            os.kill(os.getpid(), 9)
-        time.sleep(float(sys.argv[2]))
-    """
-)
-
-
-def hold_lock(home: Path, how: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(home), how], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-    return proc
 
 
 def test_second_writer_waits_then_names_the_holder(runner: CliRunner, indexed: Path) -> None:

@@ -122,7 +122,9 @@ def test_bad_config_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
     config.write_text('[search]\ndefault_operator = "maybe"\n', encoding="utf-8")
     result = runner.invoke(cli, ["--config", str(config), "search", "x"])
     assert result.exit_code == EXIT_ERROR
-    assert result.output == "Error: search.default_operator must be 'and' or 'or'\n"
+    assert result.output == (
+        f"Error: {config}: search.default_operator must be 'and' or 'or', not 'maybe'\n"
+    )
 
 
 def test_config_paths_are_relative_to_the_config_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from whoosh.writing import NO_MERGE
 
 from indexer.engine.codec import ArchiveCodec
 from indexer.engine.writer import LeanWriter, merge_all, postings
+from indexer.errors import IndexWriteError
 from indexer.ingest.parse import read_inputs
 from indexer.store.schema import build_schema, to_document
 from tests.helpers import SAMPLE_CORPUS
@@ -208,7 +209,7 @@ def test_a_failed_merge_helper_leaves_the_index_as_it_was(
     monkeypatch.setattr(writer, "PARALLEL_MERGE_MIN_DOCS", 0)
     monkeypatch.setattr(writer, "cores", lambda: 2)
     monkeypatch.setattr(writer, "HELPER_MAIN", "import sys; sys.exit('helper went away')")
-    with pytest.raises(RuntimeError, match="helper went away"):
+    with pytest.raises(IndexWriteError, match="a merge helper process failed: helper went away"):
         merge_all(ix)
     assert len(ix.reader().leaf_readers()) == segments
     assert _content(ix) == before
@@ -216,3 +217,10 @@ def test_a_failed_merge_helper_leaves_the_index_as_it_was(
     monkeypatch.undo()
     merge_all(ix)  # the lock is free again
     assert len(ix.reader().leaf_readers()) == 1
+
+
+def test_the_lean_writer_refuses_another_codec_with_a_typed_error(tmp_path: Path) -> None:
+    ix = index.create_in(str(tmp_path), build_schema("jieba"))
+    with pytest.raises(IndexWriteError, match="the lean writer writes the archive codec"):
+        LeanWriter(ix, codec=W3Codec())
+    ix.writer().cancel()  # the refused writer let go of the lock

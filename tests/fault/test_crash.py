@@ -223,3 +223,47 @@ def test_reindex_killed_then_rerun(tmp_path: Path, when: str) -> None:
     assert (home / "CURRENT").read_text() != live
     assert len(list(home.glob("gen-*"))) == 1  # the crashed rebuild's folder is gone too
     assert_sound(home, expected)
+
+
+@pytest.mark.parametrize("when", ["mid-batch", "during-commit"])
+def test_reindex_killed_keeps_every_source(tmp_path: Path, when: str) -> None:
+    """A rebuild from a folder outside sources.paths and an import, killed, leaves the live
+    index and its record of sources as they were; run again, it loses nothing."""
+    expected = make_sources(tmp_path / "src")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (tmp_path / "src" / "part-3.jsonl").rename(extra / "part-3.jsonl")
+    imported = tmp_path / "backup.jsonl"
+    imported.write_text(
+        json.dumps({"id": "imported-1", "title": "Imported", "body": "harbour 港口"}) + "\n",
+        encoding="utf-8",
+    )
+    expected.add("imported-1")
+    config = write_config(tmp_path, [tmp_path / "src"], batch_size=BATCH, workers=1)
+    home = tmp_path / "index"
+    for args in (["index", "--quiet"], ["index", str(extra), "--quiet"], ["import", str(imported)]):
+        subprocess.run(
+            [sys.executable, "-m", "indexer", "--config", str(config), *args],
+            check=True,
+            capture_output=True,
+        )
+    (extra / "part-3.jsonl").unlink()  # its articles now live only in their stored copies
+    live = (home / "CURRENT").read_text()
+    recorded = (home / "sources.json").read_text()
+    proc = start(config, "reindex", "--quiet")
+    KILLS[when](proc, home)
+    assert proc.wait() == -signal.SIGKILL, "the rebuild finished before it could be killed"
+    assert proc.stderr is not None
+    proc.stderr.close()
+    assert (home / "CURRENT").read_text() == live
+    assert (home / "sources.json").read_text() == recorded
+    assert_sound(home, expected)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "indexer", "--config", str(config), "reindex", "--quiet"],
+        capture_output=True,
+        text=True,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert (home / "CURRENT").read_text() != live
+    assert (home / "sources.json").read_text() == recorded
+    assert_sound(home, expected)

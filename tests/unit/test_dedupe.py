@@ -306,8 +306,8 @@ def test_dedupe_can_be_switched_off(stories: Path, tmp_path: Path) -> None:
     ("table", "message"),
     [
         ("[dedupe]\nnear_threshold = 0.3\n", "dedupe.near_threshold must be between 0.5 and 1.0"),
-        ('[dedupe]\nenabled = "yes"\n', "setting dedupe must be true or false"),
-        ("[dedupe]\nchinese_shingle = 0\n", "setting chinese_shingle must be at least 1"),
+        ('[dedupe]\nenabled = "yes"\n', "dedupe.enabled must be true or false"),
+        ("[dedupe]\nchinese_shingle = 0\n", "dedupe.chinese_shingle must be at least 1"),
     ],
     ids=["threshold too low", "enabled not a boolean", "empty shingle"],
 )

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis.cedict_build import gloss_names, gloss_term
 from indexer.analysis.names import (
+    CEDICT_KEYS,
     CEDICT_TABLE,
+    TERMS_KEYS,
     TERMS_TABLE,
     NameMiner,
     NameTable,
@@ -15,8 +18,6 @@ from indexer.analysis.names import (
     cedict_layer,
     cedict_terms,
     english_key,
-    gloss_names,
-    gloss_term,
     mine_names,
     name_table,
     read_aliases,
@@ -209,3 +210,38 @@ def test_a_broken_aliases_file_is_a_clear_error(tmp_path: Path) -> None:
     aliases.write_text('[names]\n"Jack Ma" = 3\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="must be a list"):
         read_aliases(aliases)
+
+
+def test_shipped_tables_are_what_the_build_makes_now(tmp_path: Path) -> None:
+    """The analysed name table (and the tables it comes from) must be regenerated when
+    CC-CEDICT, the name rules or the analyzer change: `python -m indexer.analysis.cedict_build`."""
+    from indexer.analysis.cedict_build import main
+
+    main(["cedict_build", str(tmp_path)])
+    for table in (CEDICT_TABLE, CEDICT_KEYS, TERMS_TABLE, TERMS_KEYS):
+        assert (tmp_path / table.name).read_bytes() == table.read_bytes(), table.name
+
+
+def test_the_analysed_table_gives_the_layer_analysis_gives() -> None:
+    from indexer.analysis.names import _Layer, read_table
+
+    analysed = cedict_layer()
+    layer = _Layer()
+    for simp, trad, pinyin, names in read_table(CEDICT_TABLE):
+        layer.add(names, [simp, trad], pinyin)
+    assert analysed == layer
+    assert analysed.to_chinese[english_key("Jack Ma")] == ["马云"]
+
+
+def test_the_analysed_term_table_gives_the_words_analysis_gives() -> None:
+    analysed = cedict_terms()
+    words = Terms()
+    with TERMS_TABLE.open(encoding="utf-8") as fh:
+        words.add_rows(
+            tuple(line.rstrip("\n").split("\t"))  # type: ignore[misc]
+            for line in fh
+            if not line.startswith("#")
+        )
+    assert analysed.to_english == words.to_english and analysed.written == words.written
+    assert analysed.to_chinese == words.to_chinese
+    assert analysed.to_chinese[english_key("big data")] == "大数据"
