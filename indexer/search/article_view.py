@@ -16,6 +16,7 @@ from indexer.errors import NotFoundError, QueryError
 from indexer.search.expand import expand_query
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
 from indexer.search.query import parse_query
+from indexer.search.related import more_like_this
 from indexer.store.archive import Archive
 from indexer.store.schema import stored_metadata
 
@@ -137,8 +138,18 @@ def article_page(
         title_marked=mark(title, title_spans),
         paragraphs=paragraphs(body, body_spans),
         capture=capture_of(stored.get("location") or ""),
-        related=more_like_this(archive, docnum, related) if related else [],
+        related=related_to(archive, article_id, related) if related else [],
     )
+
+
+def related_to(archive: Archive, article_id: str, top: int = MORE_LIKE_THIS) -> list[Related]:
+    """Other stories like this article's, in any language (see `more_like_this`)."""
+    if not 1 <= top <= 50:
+        raise QueryError("related must be between 1 and 50")
+    return [
+        Related(hit.id, hit.title, hit.published, hit.source, hit.lang)
+        for hit in more_like_this(archive, article_id, top).hits
+    ]
 
 
 def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:
@@ -178,24 +189,3 @@ def capture_of(location: str) -> Capture | None:
     if not match:
         return None
     return Capture(PurePath(match["file"]).name, int(match["offset"]))
-
-
-def more_like_this(archive: Archive, docnum: int, top: int = MORE_LIKE_THIS) -> list[Related]:
-    """Articles whose bodies share the most telling words with this one."""
-    if not 1 <= top <= 50:
-        raise QueryError("related must be between 1 and 50")
-    searcher = archive.searcher()
-    out = []
-    for hit in searcher.more_like(docnum, "body", top=top):
-        fields = hit.fields()
-        shown = stored_metadata(fields)
-        out.append(
-            Related(
-                id=shown["id"],
-                title=fields.get("title", ""),
-                published=shown["published"],
-                source=shown["source"],
-                lang=shown["lang"],
-            )
-        )
-    return out

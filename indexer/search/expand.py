@@ -187,6 +187,41 @@ def regroup(children: list[wq.Query]) -> list[wq.Query]:
     return out
 
 
+def other_forms(
+    key: tuple[str, ...], table: NameTable, reader: Any = None, translate: bool = False
+) -> tuple[list[str], list[str], bool] | None:
+    """Other forms of a word or name given as analyzed terms: (names in the other language
+    or script and regional words, translations of common words, whether a name crosses
+    languages); None when the terms are neither all Chinese nor all English.
+
+    With `translate`, a word that is not a name is translated (大数据 → big data).
+    """
+    forms: list[str] = []
+    translations: list[str] = []
+    if all(has_han(t) for t in key):
+        han = "".join(key)
+        english = table.english_for(han)
+        forms = english + [table.written(s) for s in table.synonyms(han)]
+        if not english and translate:
+            translations = table.term_english(han)
+        return forms, translations, bool(english)
+    if not all(_ASCII_WORD.match(t) for t in key):
+        return None
+    chinese = table.chinese_for(key)
+    if not chinese and translate:
+        translations = [table.written(c) for c in table.term_chinese(key)]
+    elif (
+        not chinese
+        and len(key) == 1
+        and reader is not None
+        and reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF
+    ):
+        return [], [], False  # one word the index knows as a common word: not pinyin
+    if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
+        chinese = table.chinese_for_pinyin("".join(key))
+    return [table.written(c) for c in chinese], translations, bool(chinese)
+
+
 def _alternatives(
     words: list[tuple[tuple[str, ...], list[wq.Query]]],
     run: list[wq.Query],
@@ -199,34 +234,14 @@ def _alternatives(
     """Other forms of a run of query words, as a query over the same fields, or None."""
     key = tuple(t for w, _ in words for t in w)
     leaves = words[0][1]
-    forms: list[str] = []  # names in the other language or script, and regional words
-    translations: list[str] = []  # common words in the other language
-    if all(has_han(t) for t in key):
-        if len(words) > 1:
-            return None
-        han = "".join(key)
-        english = table.english_for(han)
-        out.crosses |= bool(english)
-        forms = english + [table.written(s) for s in table.synonyms(han)]
-        if not english and out.translate:
-            translations = table.term_english(han)
-        shown = _typed(run, text, han)
-    elif all(_ASCII_WORD.match(t) for t in key):
-        chinese = table.chinese_for(key)
-        if not chinese and out.translate:
-            translations = [table.written(c) for c in table.term_chinese(key)]
-        elif (
-            not chinese
-            and len(key) == 1
-            and reader is not None
-            and reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF
-        ):
-            return None  # one word the index knows as a common word: not pinyin
-        if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
-            chinese = table.chinese_for_pinyin("".join(key))
-        out.crosses |= bool(chinese)
-        forms = [table.written(c) for c in chinese]
-        shown = _typed(run, text, " ".join(key))
+    if all(has_han(t) for t in key) and len(words) > 1:
+        return None
+    found = other_forms(key, table, reader, out.translate)
+    if found is None:
+        return None
+    forms, translations, crosses = found
+    out.crosses |= crosses
+    shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
     if not forms and not translations:
         return None
     alternatives: list[wq.Query] = []

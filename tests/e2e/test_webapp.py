@@ -511,6 +511,22 @@ def test_article_marks_what_the_results_marked(client: FlaskClient) -> None:
     assert {"Jack Ma", "馬雲"} <= set(article["matched"])
 
 
+@pytest.mark.parametrize(
+    ("hl", "label"), [("en", "Chinese (Simplified)"), ("zh-Hant", "中文（簡體）")]
+)
+def test_article_page_related_stories_cross_languages(
+    client: FlaskClient, hl: str, label: str
+) -> None:
+    html = client.get(
+        "/articles/text/alibaba-tencent-guizhou.txt", query_string={"hl": hl}
+    ).get_data(as_text=True)
+    aside = html[html.index('class="related"') :]
+    item = aside[aside.index("/articles/sample-jsonl-001") :]
+    item = item[: item.index("</li>")]
+    assert "贵阳发力大数据产业" in item  # the Chinese report of the same data-hub push
+    assert f'data-lang="zh-Hans">{label}<' in item  # each related story says its language
+
+
 def test_api_article_related_count(client: FlaskClient) -> None:
     data = client.get("/api/articles/sample-jsonl-001", query_string={"related": 0}).get_json()
     assert data["related"] == []

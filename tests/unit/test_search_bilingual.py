@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
 from indexer.search.core import SearchRequest, search
-from indexer.search.related import more_like_this
+from indexer.search.related import like_clues, more_like_this
 from indexer.store.archive import Archive
 from tests.helpers import make_settings
 
@@ -137,6 +138,36 @@ def test_more_like_this(sample_archive: Archive) -> None:
     assert XIAN_HANS not in ids
     assert ids[0] == XIAN_HANT  # the other script's report of the same festival
     assert page.hits[0].snippet.matched
+
+
+GUIZHOU_EN = "text/alibaba-tencent-guizhou.txt"
+GUIYANG_ZH = "sample-jsonl-001"
+
+
+@pytest.mark.parametrize(
+    ("article", "other", "lang"),
+    [
+        pytest.param(GUIZHOU_EN, GUIYANG_ZH, "zh-Hans", id="English finds its Chinese story"),
+        pytest.param(GUIYANG_ZH, GUIZHOU_EN, "en", id="Chinese finds its English story"),
+    ],
+)
+def test_more_like_this_crosses_languages(
+    sample_archive: Archive, article: str, other: str, lang: str
+) -> None:
+    hits = more_like_this(sample_archive, article, limit=3).hits
+    assert other in [h.id for h in hits]
+    assert next(h for h in hits if h.id == other).lang == lang
+
+
+def test_like_clues_carry_names_into_the_other_language(sample_archive: Archive) -> None:
+    searcher = sample_archive.searcher()
+    docnum = searcher.document_number(id=GUIZHOU_EN)
+    table = name_table(sample_archive.current_dir(), sample_archive.settings.aliases)
+    clues = {c.terms: c for c in like_clues(searcher, docnum, table)}
+    assert ("provinc",) in clues and not clues[("provinc",)].crosses  # a telling word
+    assert ("the",) not in clues and ("they",) not in clues  # common words tell nothing
+    crossing = {terms for terms, c in clues.items() if c.crosses}
+    assert {("阿里巴巴",), ("guiyang",)} <= crossing  # Alibaba, and 貴陽 read as Guiyang
 
 
 def test_more_like_this_errors(sample_archive: Archive) -> None:
