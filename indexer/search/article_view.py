@@ -13,7 +13,7 @@ from typing import Any
 
 from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
-from indexer.search.expand import expand_query
+from indexer.search.expand import expand_search
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
 from indexer.search.query import parse_query
 from indexer.search.related import more_like_this
@@ -163,7 +163,7 @@ def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:
     reader = searcher.reader()
     if expand and archive.settings.expand_names:
         table = name_table(archive.current_dir(), archive.settings.aliases)
-        query = expand_query(query, text, searcher.schema, table, reader).query
+        query = expand_search(searcher, query, text, table).query
     return query_targets(query, reader)
 
 

@@ -16,11 +16,9 @@ from indexer.analysis.names import name_table
 from indexer.config import Settings
 from indexer.engine.collect import ColumnRange, Found, Tally, top_stories
 from indexer.errors import QueryError
-from indexer.search.expand import expand_query, explain, few_hold_every_word
+from indexer.search.expand import expand_search, explain
 from indexer.search.highlight import Snippet, Targets, mark, query_targets, snippet, spans
 from indexer.search.query import (
-    DATE_RANGE,
-    LANG_FILTER,
     check_expansion,
     date_filter,
     lang_filter,
@@ -148,14 +146,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         check_expansion(q, reader)
         if request.expand and settings.expand_names:
             table = name_table(archive.current_dir(), settings.aliases)
-            text = DATE_RANGE.sub(" ", request.q.strip()).strip()
-            text = LANG_FILTER.sub(" ", text).strip()
-            expansion = expand_query(q, text, searcher.schema, table, reader)
-            # A name in the other language (马云 → Jack Ma) hints that the story may be told
-            # there; when few articles hold every word as typed, translate the common words
-            # too (大数据 → big data), so that such a story can hold them all.
-            if expansion.crosses and few_hold_every_word(searcher, q):
-                expansion = expand_query(q, text, searcher.schema, table, reader, True)
+            expansion = expand_search(searcher, q, request.q, table)
             if expansion.labels:
                 literal = query_targets(q, reader)
                 q, labels = expansion.query, expansion.labels

@@ -11,6 +11,7 @@ from whoosh import query as wq
 from indexer.analysis.fold import has_han
 from indexer.analysis.names import NameTable
 from indexer.search.highlight import Span, Targets
+from indexer.search.query import DATE_RANGE, LANG_FILTER
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
 from indexer.store.schema import SEARCH_FIELDS
 
@@ -60,6 +61,22 @@ def expand_query(
     out = Expansion(q, translate=translate)
     out.query = _expand_node(q, text, schema, table, reader, out, top=True)
     return out
+
+
+def expand_search(searcher: Any, q: wq.Query, typed: str, table: NameTable) -> Expansion:
+    """A reader's query with its names' other forms, as the results page and the article
+    page both read it.
+
+    A name in the other language (马云 → Jack Ma) hints that the story may be told there;
+    when few articles hold every word as typed, the common words are translated too
+    (大数据 → big data), so that such a story can hold them all.
+    """
+    text = LANG_FILTER.sub(" ", DATE_RANGE.sub(" ", typed.strip())).strip()
+    reader = searcher.reader()
+    expansion = expand_query(q, text, searcher.schema, table, reader)
+    if expansion.crosses and few_hold_every_word(searcher, q):
+        expansion = expand_query(q, text, searcher.schema, table, reader, True)
+    return expansion
 
 
 def few_hold_every_word(searcher: Any, q: wq.Query) -> bool:

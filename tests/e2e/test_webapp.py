@@ -511,6 +511,28 @@ def test_article_marks_what_the_results_marked(client: FlaskClient) -> None:
     assert {"Jack Ma", "馬雲"} <= set(article["matched"])
 
 
+@pytest.mark.parametrize("q", ["马云", "马云 贵阳 大数据", "Tencent", "騰訊 date:2015..2020"])
+def test_article_page_marks_what_the_results_page_marks(client: FlaskClient, q: str) -> None:
+    """One expansion for both pages: names, and the translation of common words beside a
+    name in the other language (马云 贵阳 大数据 also marks "big data")."""
+    hits = client.get("/api/search", query_string={"q": q}).get_json()["hits"]
+    assert hits
+    for hit in hits:
+        article = client.get("/api/articles/" + hit["id"], query_string={"q": q}).get_json()
+        assert set(hit["matched"]) <= set(article["matched"]), hit["id"]
+        html = client.get("/articles/" + hit["id"], query_string={"q": q}).get_data(as_text=True)
+        for word in hit["matched"]:
+            assert f"<mark>{word}</mark>" in html, (hit["id"], word)
+
+
+def test_article_page_marks_the_translation_beside_a_name(client: FlaskClient) -> None:
+    q = "马云 贵阳 大数据"
+    html = client.get("/articles/text/alibaba-tencent-guizhou.txt", query_string={"q": q}).get_data(
+        as_text=True
+    )
+    assert "<mark>big data</mark>" in html and "<mark>馬雲</mark>" in html
+
+
 @pytest.mark.parametrize(
     ("hl", "label"), [("en", "Chinese (Simplified)"), ("zh-Hant", "中文（簡體）")]
 )
