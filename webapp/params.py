@@ -62,7 +62,16 @@ def search_request(
         source=_text(args, "source"),
         lang=lang,
         year=_text(args, "year", 4),
+        expand=_expand(args),
     )
+
+
+def _expand(args: Mapping[str, str]) -> bool:
+    """`expand=0` searches the words as typed, without the other forms of names."""
+    value = args.get("expand") or "1"
+    if value not in ("0", "1"):
+        raise QueryError("expand must be 0 or 1")
+    return value == "1"
 
 
 def is_search(request: SearchRequest) -> bool:

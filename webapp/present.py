@@ -8,10 +8,12 @@ from typing import Any
 from flask import request, url_for
 from flask_babel import gettext as _
 
+from indexer.search.forms import form_query
+
 from . import i18n
 
 #: Parameters that describe a search; a link to another state of the page keeps them.
-SEARCH_PARAMS = ("q", "from", "to", "source", "lang", "year", "sort", "limit", "hl")
+SEARCH_PARAMS = ("q", "from", "to", "source", "lang", "year", "sort", "limit", "hl", "expand")
 PAGE_WINDOW = 3
 
 
@@ -136,7 +138,30 @@ def bar_chart(
     return bars
 
 
+def language_count(tag: str, count: int) -> str:
+    """ "Simplified 35": how many articles of one language hold a name's form."""
+    names = {"en": _("English"), "zh-Hans": _("Simplified"), "zh-Hant": _("Traditional")}
+    return _("%(lang)s %(num)d", num=count, lang=names.get(tag, tag))
+
+
+def timeline_counts(page: Any) -> list[tuple[str, int]]:
+    """The result page's timeline as (period, count) pairs for `bar_chart`."""
+    return [(bar.period, bar.count) for bar in getattr(page, "timeline", None) or []]
+
+
+def timeline_url(period: str) -> str:
+    """This search narrowed to one bar of its timeline: a year, or a month (YYYY-MM)."""
+    if len(period) == 4:
+        return search_url(year=period)
+    month: dict[str, Any] = {"from": period, "to": period}
+    return search_url(**month)
+
+
 GLOBALS = {
+    "language_count": language_count,
+    "timeline_counts": timeline_counts,
+    "timeline_url": timeline_url,
+    "form_query": form_query,
     "bar_chart": bar_chart,
     "search_url": search_url,
     "switch_hl_url": switch_hl_url,

@@ -12,11 +12,13 @@ from typing import Any
 from whoosh import query as wq
 
 from indexer.analysis.dedupe import group_size
-from indexer.analysis.names import name_table
+from indexer.analysis.fold import has_han
+from indexer.analysis.names import NameTable, name_table
 from indexer.config import Settings
 from indexer.engine.collect import ColumnRange, Found, Tally, top_stories
 from indexer.errors import QueryError
 from indexer.search.expand import expand_search, explain
+from indexer.search.forms import Bar, Name, NameForm, by_year_or_month, form_query, name_forms
 from indexer.search.highlight import Snippet, Targets, mark, query_targets, snippet, spans
 from indexer.search.query import (
     check_expansion,
@@ -33,6 +35,10 @@ SORTS = ("relevance", "newest", "oldest")
 #: Copies and near-copies of a story share this column: a results page shows one of them.
 #: Facets counted for every results page: name -> the sortable column it counts.
 FACETS = {"source": "source_name", "lang": "langtag", "year": "year"}
+#: Counted beside the facets for the timeline, when results span only months.
+TIMELINE = {"published": "published"}
+#: Names of one query shown with their forms.
+MAX_NAMES = 3
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,10 @@ class ResultPage:
     took_ms: float = 0.0
     #: Queries worth trying instead when nothing (or little) matched: "did you mean".
     suggestions: list[str] = field(default_factory=list)
+    #: Names of the query the archive knows in several forms (马云 · 馬雲 · Jack Ma).
+    names: list[Name] = field(default_factory=list)
+    #: Stories by year, or by month when they span less than three years.
+    timeline: list[Bar] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +129,8 @@ class ResultPage:
                 for name, values in self.facets.items()
             },
             "suggestions": list(self.suggestions),
+            "names": [n.to_dict() for n in self.names],
+            "timeline": [b.to_dict() for b in self.timeline],
         }
 
 
@@ -142,12 +154,14 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     labels: dict[str, str] = {}
     literal = Targets()
     table = None
+    names: dict[str, tuple[str, ...]] = {}
     if q is not None:
         check_expansion(q, reader)
-        if request.expand and settings.expand_names:
+        if settings.expand_names:
             table = name_table(archive.current_dir(), settings.aliases)
             expansion = expand_search(searcher, q, request.q, table)
-            if expansion.labels:
+            names = expansion.names
+            if expansion.labels and request.expand:
                 literal = query_targets(q, reader)
                 q, labels = expansion.query, expansion.labels
     # Ranking bonuses only order the matches: counts, facets and highlights use q.
@@ -167,38 +181,16 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
             q, ranked = wq.And([q, *kept]), wq.And([ranked, *kept])
     else:
         q = ranked = wq.And(filters)
-    # What a search finds depends only on the query and the index: counted and ranked
-    # once per index commit, the next page and the same search again skip both, as long
-    # as the best stories kept reach deep enough.
-    key = (archive.searcher_generation(searcher), repr(q), repr(ranked), repr(ranges), request.sort)
-    known: _Found | None = _summaries.get(key)
-    wanted = request.offset + request.limit
-    if known is None or (len(known.best) < wanted and known.best_depth < known.total):
-        tally = Tally(FACETS) if known is None else None
-        depth = max(wanted, KEPT_PER_SEARCH)
-        best = top_stories(
-            searcher,
-            ranked,
-            depth,
-            searcher.context(weighting=WEIGHTING),
-            ranges,
-            by_column=None if request.sort == "relevance" else "published",
-            newest=request.sort == "newest",
-            tally=tally,
-        )
-        if known is None:
-            assert tally is not None
-            facets = {
-                name: facet_counts(name, searcher.schema[column], tally.counts[name])
-                for name, column in FACETS.items()
-            }
-            known = _Found(tally.total, facets, best, depth)
-        else:
-            known = _Found(known.total, known.facets, best, depth)
-        _summaries.put(key, known)
+    assert ranked is not None
+    known = _find(
+        archive, searcher, q, ranked, ranges, request.sort, request.offset + request.limit
+    )
     page.total = known.total
     if request.facets:
         page.facets = known.facets
+        page.timeline = known.timeline
+        if table is not None and names:
+            page.names = _names(archive, searcher, table, names)
     found = known.best
     targets = query_targets(q, reader)
     for hit in found[request.offset : request.offset + request.limit]:
@@ -209,6 +201,75 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         page.suggestions = suggest(searcher, request, settings, table)
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
+
+
+def _find(
+    archive: Archive,
+    searcher: Any,
+    q: wq.Query,
+    ranked: wq.Query,
+    ranges: list[ColumnRange],
+    sort: str,
+    wanted: int,
+) -> _Found:
+    """The stories a query finds, counted and ranked at least `wanted` deep."""
+    # What a search finds depends only on the query and the index: counted and ranked
+    # once per index commit, the next page and the same search again skip both, as long
+    # as the best stories kept reach deep enough.
+    key = (archive.searcher_generation(searcher), repr(q), repr(ranked), repr(ranges), sort)
+    known: _Found | None = _summaries.get(key)
+    if known is not None and (len(known.best) >= wanted or known.best_depth >= known.total):
+        return known
+    tally = Tally({**FACETS, **TIMELINE}) if known is None else None
+    depth = max(wanted, KEPT_PER_SEARCH)
+    best = top_stories(
+        searcher,
+        ranked,
+        depth,
+        searcher.context(weighting=WEIGHTING),
+        ranges,
+        by_column=None if sort == "relevance" else "published",
+        newest=sort == "newest",
+        tally=tally,
+    )
+    if known is None:
+        assert tally is not None
+        facets = {
+            name: facet_counts(name, searcher.schema[column], tally.counts[name])
+            for name, column in FACETS.items()
+        }
+        dated = searcher.schema["published"]
+        undated = dated.column_type.default_value()
+        dates = [(v, n) for v, n in tally.counts["published"].items() if v and v != undated]
+        timeline = by_year_or_month(
+            facets["year"], lambda: ((dated.from_column_value(v), n) for v, n in dates)
+        )
+        known = _Found(tally.total, facets, best, depth, timeline)
+    else:
+        known = _Found(known.total, known.facets, best, depth, known.timeline)
+    _summaries.put(key, known)
+    return known
+
+
+def _names(
+    archive: Archive, searcher: Any, table: NameTable, names: dict[str, tuple[str, ...]]
+) -> list[Name]:
+    """The forms of the query's names, each with the articles a search for it alone finds,
+    by language."""
+    out = []
+    for typed, key in list(names.items())[:MAX_NAMES]:
+        forms = []
+        for written in name_forms(table, typed, key):
+            q, _ = parse_query(form_query(written[0]), searcher.schema, archive.settings)
+            counts: dict[str, int] = {}
+            if q is not None:
+                found = _find(archive, searcher, q, q, [], "relevance", 1)
+                counts = dict(found.facets.get("lang", []))
+            forms.append(NameForm(written, "zh" if has_han(written[0]) else "en", counts))
+        if len(forms) > 1:  # the form typed first, then the commonest
+            forms[1:] = sorted(forms[1:], key=lambda f: -f.total)
+            out.append(Name(typed, tuple(forms)))
+    return out
 
 
 class _LRU:
@@ -243,6 +304,7 @@ class _Found:
     facets: dict[str, list[tuple[str, int]]]
     best: list[Found]
     best_depth: int
+    timeline: list[Bar]
 
 
 #: Stories a search keeps ranked for the pages after the first (10 pages of 10).

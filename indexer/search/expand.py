@@ -42,6 +42,8 @@ class Expansion:
     translate: bool = False
     #: a name was expanded into the other language (Chinese for English or the reverse)
     crosses: bool = False
+    #: names of the query known in the other language: the words as typed → their terms
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def expand_query(
@@ -259,6 +261,8 @@ def _alternatives(
     forms, translations, crosses = found
     out.crosses |= crosses
     shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
+    if crosses:
+        out.names.setdefault(shown, key)
     if not forms and not translations:
         return None
     alternatives: list[wq.Query] = []

@@ -575,7 +575,19 @@ def test_openapi_document_describes_every_route(client: FlaskClient) -> None:
     assert set(doc["paths"]) == {"/search", "/articles/{id}", "/stats"}
     assert doc["servers"][0]["url"] == "http://localhost/api"
     names = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
-    assert names == {"q", "limit", "offset", "page", "sort", "from", "to", "source", "lang", "year"}
+    assert names == {
+        "q",
+        "limit",
+        "offset",
+        "page",
+        "sort",
+        "from",
+        "to",
+        "source",
+        "lang",
+        "year",
+        "expand",
+    }
     assert "Error" in doc["components"]["schemas"]
 
 
@@ -598,6 +610,7 @@ HOSTILE = [
     ({"q": "news", "from": "9" * 50}, "from is too long"),
     ({"q": "news", "lang": "fr"}, "lang must be one of"),
     ({"q": "news", "year": "20x6"}, "year must be four digits"),
+    ({"q": "news", "expand": "no"}, "expand must be 0 or 1"),
     ({"q": "news", "source": "s" * 500}, "source is too long"),
     ({"q": "news", "hl": "klingon"}, "hl must be one of"),
 ]
@@ -727,3 +740,80 @@ def test_did_you_mean_and_versions_are_rendered(
     assert "Did you mean" in html
     assert 'href="/?q=inflation">inflation</a>' in html and 'href="/?q=Jack+Ma">Jack Ma</a>' in html
     assert '<span class="versions">3 versions of this story</span>' in html
+
+
+# --- names and timeline beside the hits -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hl", "label", "simplified"),
+    [
+        ("en", "马云 appears as", "Simplified 1"),
+        ("zh-Hans", "马云 的各种写法：", "简体 1 篇"),
+        ("zh-Hant", "马云 的各種寫法：", "簡體 1 篇"),
+    ],
+)
+def test_name_panel_shows_each_form_with_its_articles(
+    client: FlaskClient, hl: str, label: str, simplified: str
+) -> None:
+    html = client.get("/", query_string={"q": "马云", "hl": hl}).get_data(as_text=True)
+    panel = html[html.index('<section class="names"') :]
+    panel = panel[: panel.index("</section>")]
+    assert label in panel
+    # each form links to a search for it alone, without the other forms
+    assert f'href="/?q=%E9%A6%AC%E9%9B%B2&amp;hl={hl}&amp;expand=0">馬雲</a>' in panel
+    assert f'href="/?q=%22Jack+Ma%22&amp;hl={hl}&amp;expand=0">Jack Ma</a>' in panel
+    assert simplified in panel
+    assert panel.index("马云") < panel.index("Jack Ma")  # the form typed first
+    assert html.index('class="names"') < html.index('class="hits"')
+
+
+def test_a_forms_link_searches_that_form_alone(client: FlaskClient) -> None:
+    every = client.get("/api/search", query_string={"q": '"Jack Ma"'}).get_json()
+    alone = client.get("/api/search", query_string={"q": '"Jack Ma"', "expand": "0"}).get_json()
+    jack = next(f for f in every["names"][0]["forms"] if f["lang"] == "en")
+    assert alone["total"] == jack["total"] == 1 < every["total"]
+    assert alone["names"] == every["names"]  # the panel stays, to go back to every form
+
+
+def test_no_name_panel_without_a_name(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "ferries"}).get_data(as_text=True)
+    assert 'class="names"' not in html
+
+
+def test_timeline_bars_link_to_the_filtered_search(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "date:2015..2024"}).get_data(as_text=True)
+    timeline = html[html.index('<figure class="timeline">') : html.index("</figure>")]
+    assert timeline.count("<rect ") == 10  # 2015 … 2024
+    assert 'href="/?q=date:2015..2024&amp;year=2019"' in timeline
+    assert "style=" not in timeline  # drawn by attributes and the style sheet (strict CSP)
+    data = client.get("/api/search", query_string={"q": "date:2015..2024"}).get_json()
+    counts = {p["period"]: p["count"] for p in data["timeline"]}
+    narrowed = client.get("/api/search", query_string={"q": "date:2015..2024", "year": "2019"})
+    assert narrowed.get_json()["total"] == counts["2019"] > 0
+
+
+def test_timeline_by_month_links_to_the_month(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "Tencent"}).get_data(as_text=True)
+    timeline = html[html.index('<figure class="timeline">') : html.index("</figure>")]
+    assert 'href="/?q=Tencent&amp;from=2017-07&amp;to=2017-07"' in timeline
+    month = client.get(
+        "/api/search", query_string={"q": "Tencent", "from": "2017-07", "to": "2017-07"}
+    )
+    assert [h["id"] for h in month.get_json()["hits"]] == ["text/alibaba-tencent-guizhou.txt"]
+
+
+def test_openapi_describes_names_and_timeline(client: FlaskClient) -> None:
+    doc = client.get("/api/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    page = schemas["ResultPage"]["properties"]
+    assert page["names"]["items"] == {"$ref": "#/components/schemas/Name"}
+    assert page["timeline"]["items"] == {"$ref": "#/components/schemas/Period"}
+    form = schemas["Name"]["properties"]["forms"]["items"]["properties"]
+    assert set(form) == {"lang", "written", "counts", "total"}
+    assert set(schemas["Period"]["properties"]) == {"period", "count"}
+    params = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
+    assert "expand" in params
+    data = client.get("/api/search", query_string={"q": "马云"}).get_json()
+    assert set(data["names"][0]) == set(schemas["Name"]["properties"])
+    assert set(data["names"][0]["forms"][0]) == set(form)
