@@ -158,7 +158,28 @@ def openapi_document(server: str) -> dict[str, Any]:
                         "matched": {"type": "array", "items": {"type": "string"}},
                         "why": {
                             "type": "array",
-                            "items": {"type": "string"},
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "kind": {
+                                        "type": "string",
+                                        "enum": ["name", "regional", "translation"],
+                                    },
+                                    "form": {
+                                        "type": "string",
+                                        "description": "What matched, as the article writes it",
+                                    },
+                                    "for": {
+                                        "type": "string",
+                                        "description": "The query words it stands for",
+                                    },
+                                    "text": {
+                                        "type": "string",
+                                        "description": "The same in English: matched 騰訊 for "
+                                        "Tencent",
+                                    },
+                                },
+                            },
                             "description": "How other forms of query words matched",
                         },
                     },

@@ -8,6 +8,7 @@ from typing import Any
 from flask import request, url_for
 from flask_babel import gettext as _
 
+from indexer.search.expand import REGIONAL, TRANSLATION, Explanation
 from indexer.search.forms import form_query
 
 from . import i18n
@@ -66,7 +67,8 @@ def versions(hit: Any) -> int:
 
 
 def explanation(hit: Any) -> list[str]:
-    """Why a hit matched, as readable lines: the search's own explanation when it gives one."""
+    """Why a hit matched, as readable lines in the interface language: the search's own
+    explanation when it gives one."""
     given = getattr(hit, "explanation", None)
     if given:
         return [_line(item) for item in _as_list(given)]
@@ -79,6 +81,18 @@ def _as_list(value: Any) -> Iterable[Any]:
 
 
 def _line(item: Any) -> str:
+    if isinstance(item, Explanation):
+        if item.kind == TRANSLATION:
+            return _(
+                "matched %(form)s, a translation of %(query)s", form=item.form, query=item.for_
+            )
+        if item.kind == REGIONAL:
+            return _(
+                "matched %(form)s, the other region's word for %(query)s",
+                form=item.form,
+                query=item.for_,
+            )
+        return _("matched %(form)s for %(query)s", form=item.form, query=item.for_)
     if isinstance(item, dict):
         return str(item.get("text") or item.get("message") or ", ".join(map(str, item.values())))
     return str(item)

@@ -15,7 +15,7 @@ from indexer.search.article_view import article_page
 from indexer.search.core import ResultPage, SearchRequest, search
 from indexer.search.stats import archive_stats
 
-from . import params
+from . import i18n, params
 
 bp = Blueprint("ui", __name__)
 ATOM_ENTRIES = 50
@@ -39,7 +39,7 @@ def search_page() -> Any:
         if params.is_search(req):
             page = search(archive, req)
     except QueryError as exc:
-        error, status = str(exc), exc.status
+        error, status = i18n.error_text(exc), exc.status
     return render_template("search.html", page=page, error=error, args=request.args), status
 
 

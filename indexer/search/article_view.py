@@ -121,7 +121,7 @@ def article_page(
     searcher = archive.searcher()
     docnum = searcher.document_number(id=article_id)
     if docnum is None:
-        raise NotFoundError(f"no article with id {article_id!r}")
+        raise NotFoundError("no article with id {id}", id=repr(article_id))
     reader = searcher.reader()
     stored = reader.stored_fields(docnum)
     body, title = stored.get("body", "") or "", stored.get("title", "") or ""
@@ -145,7 +145,9 @@ def article_page(
 def related_to(archive: Archive, article_id: str, top: int = MORE_LIKE_THIS) -> list[Related]:
     """Other stories like this article's, in any language (see `more_like_this`)."""
     if not 1 <= top <= 50:
-        raise QueryError("related must be between 1 and 50")
+        raise QueryError(
+            "{name} must be between {least} and {most}", name="related", least=1, most=50
+        )
     return [
         Related(hit.id, hit.title, hit.published, hit.source, hit.lang)
         for hit in more_like_this(archive, article_id, top).hits

@@ -17,7 +17,7 @@ from indexer.analysis.names import NameTable, name_table
 from indexer.config import Settings
 from indexer.engine.collect import ColumnRange, Found, Tally, top_stories
 from indexer.errors import QueryError
-from indexer.search.expand import expand_search, explain
+from indexer.search.expand import Explanation, expand_search, explain
 from indexer.search.forms import Bar, Name, NameForm, by_year_or_month, form_query, name_forms
 from indexer.search.highlight import Snippet, Targets, mark, query_targets, snippet, spans
 from indexer.search.query import (
@@ -74,7 +74,7 @@ class Hit:
     title_marked: Snippet
     #: Why the hit matched when it was through another form of a query word:
     #: "matched 騰訊 for Tencent".
-    explanation: list[str] = field(default_factory=list)
+    explanation: list[Explanation] = field(default_factory=list)
     #: How many articles tell this story (copies and near-copies, this one included);
     #: search shows one hit per story.
     versions: int = 1
@@ -91,7 +91,7 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet.html(),
             "matched": sorted(set(self.snippet.matched + self.title_marked.matched)),
-            "why": list(self.explanation),
+            "why": [e.to_dict() for e in self.explanation],
             "versions": self.versions,
         }
 
@@ -139,11 +139,18 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     settings = archive.settings
     started = time.perf_counter()
     if request.sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        raise QueryError("{name} must be one of {values}", name="sort", values=", ".join(SORTS))
     if not 1 <= request.limit <= settings.max_limit:
-        raise QueryError(f"limit must be between 1 and {settings.max_limit}")
+        raise QueryError(
+            "{name} must be between {least} and {most}",
+            name="limit",
+            least=1,
+            most=settings.max_limit,
+        )
     if not 0 <= request.offset <= 10_000:
-        raise QueryError("offset must be between 0 and 10000")
+        raise QueryError(
+            "{name} must be between {least} and {most}", name="offset", least=0, most=10_000
+        )
     page = ResultPage(request.q, 0, request.offset, request.limit, request.sort)
     searcher = archive.searcher()
     q, filters = parse_query(request.q.strip(), searcher.schema, settings)
@@ -152,6 +159,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         return page
     reader = searcher.reader()
     labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     literal = Targets()
     table = None
     names: dict[str, tuple[str, ...]] = {}
@@ -163,7 +171,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
             names = expansion.names
             if expansion.labels and request.expand:
                 literal = query_targets(q, reader)
-                q, labels = expansion.query, expansion.labels
+                q, labels, kinds = expansion.query, expansion.labels, expansion.kinds
     # Ranking bonuses only order the matches: counts, facets and highlights use q.
     ranked = rank_query(q) if q is not None and request.sort == "relevance" else q
     # A date range narrows the matches of words, checked article by article; alone, it is
@@ -195,7 +203,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
     targets = query_targets(q, reader)
     for hit in found[request.offset : request.offset + request.limit]:
         page.hits.append(
-            make_hit(searcher, hit.docnum, hit.score, targets, settings, labels, literal)
+            make_hit(searcher, hit.docnum, hit.score, targets, settings, labels, literal, kinds)
         )
     if page.total < MIN_HITS_BEFORE_SUGGESTING and request.q.strip():
         page.suggestions = suggest(searcher, request, settings, table)
@@ -346,6 +354,7 @@ def make_hit(
     settings: Settings,
     labels: dict[str, str] | None = None,
     literal: Targets | None = None,
+    kinds: dict[str, str] | None = None,
 ) -> Hit:
     """A Whoosh hit as the reader sees it: metadata, marked title and snippet, and why."""
     reader = searcher.reader()
@@ -360,7 +369,9 @@ def make_hit(
         snippet=snippet(body, body_marks, settings.snippet_chars),
         title_marked=mark(title, title_marks),
         explanation=(
-            explain({"title": (title, title_marks), "body": (body, body_marks)}, labels, literal)
+            explain(
+                {"title": (title, title_marks), "body": (body, body_marks)}, labels, literal, kinds
+            )
             if labels and literal is not None
             else []
         ),

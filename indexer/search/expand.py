@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 
@@ -27,6 +27,33 @@ PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pin
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
 
 
+class Forms(NamedTuple):
+    """The other forms of a word or name."""
+
+    names: list[str]  # the name in the other language (Tencent → 腾讯), or its pinyin's name
+    regional: list[str]  # the other region's word (软件 → 軟體)
+    translations: list[str]  # a common word in the other language (大数据 → big data)
+
+
+#: Kinds of explanation: why a hit matched a form the reader did not type.
+NAME, REGIONAL, TRANSLATION = "name", "regional", "translation"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A hit matched `form` (as the article writes it) for the query words `for_`."""
+
+    kind: str  # NAME, REGIONAL or TRANSLATION
+    form: str
+    for_: str
+
+    def __str__(self) -> str:
+        return f"matched {self.form} for {self.for_}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "form": self.form, "for": self.for_, "text": str(self)}
+
+
 class OtherForms(wq.Or):  # type: ignore[misc]
     """The other forms of a query word or name (騰訊 for Tencent), beside the words as typed."""
 
@@ -38,6 +65,8 @@ class Expansion:
     query: wq.Query
     #: highlight label of an added term or phrase → the query words it stands for
     labels: dict[str, str] = field(default_factory=dict)
+    #: highlight label of an added term or phrase → what kind of form it is (NAME, …)
+    kinds: dict[str, str] = field(default_factory=dict)
     #: also translate common words (only once a name crossed languages)
     translate: bool = False
     #: a name was expanded into the other language (Chinese for English or the reverse)
@@ -208,24 +237,20 @@ def regroup(children: list[wq.Query]) -> list[wq.Query]:
 
 def other_forms(
     key: tuple[str, ...], table: NameTable, reader: Any = None, translate: bool = False
-) -> tuple[list[str], list[str], bool] | None:
-    """Other forms of a word or name given as analyzed terms: (names in the other language
-    or script and regional words, translations of common words, whether a name crosses
-    languages); None when the terms are neither all Chinese nor all English.
-
-    With `translate`, a word that is not a name is translated (大数据 → big data).
+) -> Forms | None:
+    """Other forms of a word or name given as analyzed terms; None when the terms are
+    neither all Chinese nor all English. A name crosses languages when `names` is not
+    empty. With `translate`, a word that is not a name is translated (大数据 → big data).
     """
-    forms: list[str] = []
-    translations: list[str] = []
     if all(has_han(t) for t in key):
         han = "".join(key)
         english = table.english_for(han)
-        forms = english + [table.written(s) for s in table.synonyms(han)]
-        if not english and translate:
-            translations = table.term_english(han)
-        return forms, translations, bool(english)
+        regional = [table.written(s) for s in table.synonyms(han)]
+        translations = table.term_english(han) if not english and translate else []
+        return Forms(english, regional, translations)
     if not all(_ASCII_WORD.match(t) for t in key):
         return None
+    translations = []
     chinese = table.chinese_for(key)
     if not chinese and translate:
         translations = [table.written(c) for c in table.term_chinese(key)]
@@ -235,10 +260,10 @@ def other_forms(
         and reader is not None
         and reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF
     ):
-        return [], [], False  # one word the index knows as a common word: not pinyin
+        return Forms([], [], [])  # one word the index knows as a common word: not pinyin
     if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
         chinese = table.chinese_for_pinyin("".join(key))
-    return [table.written(c) for c in chinese], translations, bool(chinese)
+    return Forms([table.written(c) for c in chinese], [], translations)
 
 
 def _alternatives(
@@ -258,17 +283,15 @@ def _alternatives(
     found = other_forms(key, table, reader, out.translate)
     if found is None:
         return None
-    forms, translations, crosses = found
-    out.crosses |= crosses
+    out.crosses |= bool(found.names)
     shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
-    if crosses:
+    if found.names:
         out.names.setdefault(shown, key)
-    if not forms and not translations:
-        return None
     alternatives: list[wq.Query] = []
-    weighted = [(f, EXPANSION_BOOST) for f in forms]
-    weighted += [(t, TRANSLATION_BOOST) for t in translations]
-    for form, weight in weighted:
+    weighted = [(f, EXPANSION_BOOST, NAME) for f in found.names]
+    weighted += [(f, EXPANSION_BOOST, REGIONAL) for f in found.regional]
+    weighted += [(t, TRANSLATION_BOOST, TRANSLATION) for t in found.translations]
+    for form, weight, kind in weighted:
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
             if not tokens or tuple(tokens) == key:
@@ -279,22 +302,27 @@ def _alternatives(
             else:
                 alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost))
             out.labels.setdefault(" ".join(tokens), shown)
+            out.kinds.setdefault(" ".join(tokens), kind)
     return OtherForms(alternatives) if alternatives else None
 
 
 def explain(
-    marks: dict[str, tuple[str, list[Span]]], labels: dict[str, str], literal: Targets
-) -> list[str]:
+    marks: dict[str, tuple[str, list[Span]]],
+    labels: dict[str, str],
+    literal: Targets,
+    kinds: dict[str, str] | None = None,
+) -> list[Explanation]:
     """'matched 騰訊 for Tencent' for each span that only another form of a query word matched."""
     plain = {t for terms in literal.terms.values() for t in terms}
     plain |= {" ".join(p) for phrases in literal.phrases.values() for p in phrases}
-    out: list[str] = []
+    out: list[Explanation] = []
     seen: set[str] = set()
     for text, found in marks.values():
         for span in found:
             if span.term in labels and span.term not in plain:
-                line = f"matched {text[span.start : span.end]} for {labels[span.term]}"
-                if line.casefold() not in seen:  # "Big Data" in a title, "big data" below
-                    seen.add(line.casefold())
-                    out.append(line)
+                kind = (kinds or {}).get(span.term, NAME)
+                why = Explanation(kind, text[span.start : span.end], labels[span.term])
+                if str(why).casefold() not in seen:  # "Big Data" in a title, "big data" below
+                    seen.add(str(why).casefold())
+                    out.append(why)
     return out[:5]

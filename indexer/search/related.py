@@ -60,12 +60,17 @@ def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> Result
     """Stories like one article's, in any language, best first; its own versions left out."""
     settings = archive.settings
     if not 1 <= limit <= settings.max_limit:
-        raise QueryError(f"limit must be between 1 and {settings.max_limit}")
+        raise QueryError(
+            "{name} must be between {least} and {most}",
+            name="limit",
+            least=1,
+            most=settings.max_limit,
+        )
     started = time.perf_counter()
     searcher = archive.searcher()
     docnum = searcher.document_number(id=article_id)
     if docnum is None:
-        raise NotFoundError(f"no article with id {article_id!r}")
+        raise NotFoundError("no article with id {id}", id=repr(article_id))
     page = ResultPage(f"like:{article_id}", 0, 0, limit, "relevance")
     table = name_table(archive.current_dir(), settings.aliases)
     clues = like_clues(searcher, docnum, table)
@@ -129,8 +134,7 @@ def like_clues(searcher: object, docnum: int, table: NameTable) -> list[Clue]:
         found = other_forms(key, table, reader, translate=True)
         if found is None:
             continue
-        forms, translations, _ = found
-        for form in forms + translations:
+        for form in found.names + found.regional + found.translations:
             terms = tuple(t.text for t in analyzer(form))
             if terms and terms != key and terms not in own:
                 other[terms] = max(other.get(terms, 0.0), weight(terms, tf))

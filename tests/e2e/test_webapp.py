@@ -682,7 +682,7 @@ def test_interface_language_from_accept_language(
 def test_interface_language_switch_is_a_url_and_sticks(client: FlaskClient) -> None:
     response = client.get("/", query_string={"q": "马云", "hl": "zh-Hant"})
     html = response.get_data(as_text=True)
-    assert "2 條結果" in html or "條結果" in html
+    assert "2 筆結果" in html  # Taiwanese usage: 筆 for records
     assert "hl=zh-Hant" in response.headers["Set-Cookie"]
     assert 'href="/?q=%E9%A9%AC%E4%BA%91&amp;hl=en"' in html  # the switcher keeps the search
     again = client.get("/about").get_data(as_text=True)  # the cookie remembers the choice
@@ -817,3 +817,62 @@ def test_openapi_describes_names_and_timeline(client: FlaskClient) -> None:
     data = client.get("/api/search", query_string={"q": "马云"}).get_json()
     assert set(data["names"][0]) == set(schemas["Name"]["properties"])
     assert set(data["names"][0]["forms"][0]) == set(form)
+
+
+# --- every message in the interface language --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hl", "line"),
+    [
+        ("en", "matched 腾讯 for Tencent"),
+        ("zh-Hans", "匹配了“腾讯”（“Tencent”的另一种写法）"),
+        ("zh-Hant", "符合「腾讯」（「Tencent」的另一種寫法）"),
+    ],
+)
+def test_why_a_hit_matched_in_the_interface_language(
+    client: FlaskClient, hl: str, line: str
+) -> None:
+    html = client.get("/", query_string={"q": "Tencent", "hl": hl}).get_data(as_text=True)
+    assert f'<p class="why">{line}</p>' in html
+
+
+def test_a_translation_is_explained_as_one(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "马云 大数据", "hl": "zh-Hans"}).get_data(
+        as_text=True
+    )
+    assert "匹配了“big data”（“大数据”的译文）" in html
+
+
+@pytest.mark.parametrize(
+    ("hl", "message"),
+    [
+        ("en", "query too long (600 characters; the limit is 500)"),
+        ("zh-Hans", "检索式太长（600 个字符，上限为 500）"),
+        ("zh-Hant", "查詢太長（600 個字元，上限為 500）"),
+    ],
+)
+def test_errors_in_the_interface_language(client: FlaskClient, hl: str, message: str) -> None:
+    response = client.get("/", query_string={"q": "x" * 600, "hl": hl})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "x" * 600, "hl": hl}).get_json()
+    assert api["error"]["message"] == "query too long (600 characters; the limit is 500)"
+
+
+def test_error_pages_in_the_interface_language(client: FlaskClient) -> None:
+    html = client.get("/articles/no-such", query_string={"hl": "zh-Hant"}).get_data(as_text=True)
+    assert "找不到 ID 為 &#39;no-such&#39; 的文章" in html
+    html = client.get("/no/such/page", query_string={"hl": "zh-Hans"}).get_data(as_text=True)
+    assert "找不到此页面" in html
+
+
+def test_traditional_labels_read_as_taiwanese_usage(client: FlaskClient) -> None:
+    html = client.get(
+        "/articles/text/alibaba-tencent-guizhou.txt", query_string={"hl": "zh-Hant", "q": "马云"}
+    ).get_data(as_text=True)
+    assert "<dt>發布日期</dt>" in html and "釋出" not in html  # not a software release
+    po = (ROOT / "webapp/translations/zh_Hant/LC_MESSAGES/messages.po").read_text("utf-8")
+    translated = "".join(line for line in po.splitlines() if line.startswith("msgstr"))
+    for mainland in ("釋出", "獲取", "報道", "短語", "許可證", "條結果", "匹配"):
+        assert mainland not in translated, mainland

@@ -10,6 +10,7 @@ import pytest
 from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
 from indexer.search.core import SearchRequest, search
+from indexer.search.expand import NAME, TRANSLATION, Explanation
 from indexer.search.related import like_clues, more_like_this
 from indexer.store.archive import Archive
 from tests.helpers import make_settings
@@ -30,7 +31,7 @@ def hits(archive: Archive, q: str, **kw: object) -> dict[str, object]:
 def test_english_name_finds_a_chinese_only_article(sample_archive: Archive) -> None:
     found = hits(sample_archive, "Tencent")
     assert SHENZHEN_AI in found
-    assert found[SHENZHEN_AI].explanation == ["matched 腾讯 for Tencent"]  # type: ignore[attr-defined]
+    assert found[SHENZHEN_AI].explanation == [Explanation(NAME, "腾讯", "Tencent")]  # type: ignore[attr-defined]
     assert SHENZHEN_AI not in hits(sample_archive, "Tencent", expand=False)
 
 
@@ -38,7 +39,7 @@ def test_chinese_name_finds_an_english_only_article(sample_archive: Archive) -> 
     found = hits(sample_archive, "上海")
     assert SHANGHAI_FERRIES in found
     hit = found[SHANGHAI_FERRIES]
-    assert hit.explanation == ["matched Shanghai for 上海"]  # type: ignore[attr-defined]
+    assert hit.explanation == [Explanation(NAME, "Shanghai", "上海")]  # type: ignore[attr-defined]
     assert "<mark>Shanghai</mark>" in hit.snippet.html()  # type: ignore[attr-defined]
     assert SHANGHAI_FERRIES not in hits(sample_archive, "上海", expand=False)
 
@@ -57,15 +58,17 @@ def test_every_form_of_a_name_reaches_both_articles(sample_archive: Archive, q: 
 
 def test_pinyin_is_query_side_only(sample_archive: Archive) -> None:
     hit = hits(sample_archive, "mayun")[BIG_DATA]
-    assert hit.explanation == ["matched 马云 for mayun"]  # type: ignore[attr-defined]
+    assert [str(e) for e in hit.explanation] == ["matched 马云 for mayun"]  # type: ignore[attr-defined]
     assert hits(sample_archive, "mayun", expand=False) == {}  # pinyin itself is not indexed
 
 
 def test_explanation_is_in_the_json(sample_archive: Archive) -> None:
     data = search(sample_archive, SearchRequest(q="Tencent", limit=20)).to_dict()
     why = {h["id"]: h["why"] for h in data["hits"]}
-    assert why[SHENZHEN_AI] == ["matched 腾讯 for Tencent"]
-    assert why[GUIZHOU] == ["matched 騰訊 for Tencent"]  # it says both
+    assert why[SHENZHEN_AI] == [
+        {"kind": "name", "form": "腾讯", "for": "Tencent", "text": "matched 腾讯 for Tencent"}
+    ]
+    assert [w["form"] for w in why[GUIZHOU]] == ["騰訊"]  # it says both
 
 
 def test_highlights_mark_the_other_script_as_written(sample_archive: Archive) -> None:
@@ -195,8 +198,9 @@ def test_common_words_are_translated_beside_a_name_that_crosses_languages(
     found = hits(sample_archive, "马云 大数据")
     assert GUIZHOU in found
     why = found[GUIZHOU].explanation  # type: ignore[attr-defined]
-    assert "matched big data for 大数据" in why and "matched Jack Ma for 马云" in why
-    assert len({line.casefold() for line in why}) == len(why)  # one line per form
+    assert Explanation(TRANSLATION, "big data", "大数据") in why
+    assert Explanation(NAME, "Jack Ma", "马云") in why
+    assert len({str(line).casefold() for line in why}) == len(why)  # one line per form
     ranked = [h.id for h in search(sample_archive, SearchRequest(q="马云 大数据", limit=3)).hits]
     assert ranked[:2] == [BIG_DATA, GUIZHOU] or ranked[:2] == [GUIZHOU, BIG_DATA]
 
@@ -213,7 +217,7 @@ def test_common_words_alone_are_not_translated(
 ) -> None:
     found = hits(sample_archive, q)
     assert not any(
-        "for 大数据" in line
+        "for 大数据" in str(line)
         for hit in found.values()
         for line in hit.explanation  # type: ignore[attr-defined]
     ), description
