@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from indexer.cite import FORMATS, Citable, cite
 from indexer.errors import QueryError
@@ -95,6 +103,13 @@ def search_feed() -> Response:
         args=request.args,
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon, for clients that ask the conventional path rather than the page's link."""
+    static = current_app.static_folder or ""
+    return send_from_directory(static, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/opensearch.xml")

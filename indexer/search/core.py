@@ -27,7 +27,7 @@ from indexer.search.query import (
     parse_query,
 )
 from indexer.search.rank import WEIGHTING, rank_query
-from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING, suggest
+from indexer.search.suggest import SUGGEST_BELOW, suggest
 from indexer.store.archive import Archive
 from indexer.store.schema import stored_metadata
 
@@ -205,8 +205,8 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         page.hits.append(
             make_hit(searcher, hit.docnum, hit.score, targets, settings, labels, literal, kinds)
         )
-    if page.total < MIN_HITS_BEFORE_SUGGESTING and request.q.strip():
-        page.suggestions = suggest(searcher, request, settings, table)
+    if page.total < SUGGEST_BELOW and request.q.strip():
+        page.suggestions = suggest(searcher, request, settings, table, page.total)
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
 

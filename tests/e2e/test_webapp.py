@@ -876,3 +876,35 @@ def test_traditional_labels_read_as_taiwanese_usage(client: FlaskClient) -> None
     translated = "".join(line for line in po.splitlines() if line.startswith("msgstr"))
     for mainland in ("釋出", "獲取", "報道", "短語", "許可證", "條結果", "匹配"):
         assert mainland not in translated, mainland
+
+
+# --- rough edges ------------------------------------------------------------------------
+
+
+def test_a_too_long_query_is_answered_with_a_message(client: FlaskClient) -> None:
+    long_query = "central bank " * 50  # 650 characters: more than search.max_query_length
+    response = client.get("/", query_string={"q": long_query})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "query too long (649 characters; the limit is 500)" in html
+    box = html[html.index('<input type="search"') :]
+    box = box[: box.index(">")]
+    assert "maxlength" not in box  # the box never cuts a query silently
+
+
+def test_a_page_without_results_offers_no_sort_or_export(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "nosuchwordanywhere"}).get_data(as_text=True)
+    assert "Nothing matched." in html
+    assert "sort=newest" not in html and 'class="outputs"' not in html
+    assert "/search.csv" not in html and "/search.atom" not in html
+    found = client.get("/", query_string={"q": "Tencent"}).get_data(as_text=True)
+    assert "sort=newest" in found and "/search.csv" in found and "/search.atom" in found
+
+
+def test_every_page_links_an_icon_that_exists(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in html
+    for path in ("/static/favicon.svg", "/favicon.ico"):  # the page's link, the usual path
+        with client.get(path) as icon:
+            assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+            assert icon.get_data(as_text=True).startswith("<svg")

@@ -126,6 +126,35 @@ def test_did_you_mean_keeps_the_rest_of_the_query(sample_archive: Archive) -> No
     assert page.suggestions and page.suggestions[0] == "central bank"
 
 
+@pytest.mark.parametrize(
+    ("description", "q"),
+    [
+        ("three good results", "马云 OR 腾讯"),
+        ("two results; Jack Ma would find fewer", "马云"),
+        ("two results; Tencent would find fewer", "騰訊"),
+    ],
+)
+def test_no_did_you_mean_when_it_would_not_help(
+    sample_archive: Archive, description: str, q: str
+) -> None:
+    page = search(sample_archive, SearchRequest(q=q))
+    assert page.total >= 2 and page.suggestions == [], description
+
+
+@pytest.mark.parametrize("q", ["<script>alert(1)</script>", "centrl <br>", "<b>centrl</b>"])
+def test_no_did_you_mean_for_markup(sample_archive: Archive, q: str) -> None:
+    assert search(sample_archive, SearchRequest(q=q)).suggestions == []
+    plain = search(sample_archive, SearchRequest(q="centrl"))
+    assert "central" in plain.suggestions  # the same word, typed as a word, is corrected
+
+
+def test_each_suggestion_finds_more(sample_archive: Archive) -> None:
+    page = search(sample_archive, SearchRequest(q="centrl"))
+    assert page.total == 0 and page.suggestions
+    for suggestion in page.suggestions:
+        assert search(sample_archive, SearchRequest(q=suggestion)).total > page.total
+
+
 def test_chinese_suggestion_from_the_other_regions_word(sample_archive: Archive) -> None:
     # Taiwan's 腳踏車 is the mainland's 自行车: a query with nothing under one word is
     # offered the other when only the other finds something.
