@@ -16,7 +16,7 @@ from indexer.errors import NotFoundError, QueryError
 from indexer.search.expand import expand_search
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
 from indexer.search.query import parse_query
-from indexer.search.related import more_like_this
+from indexer.search.related import like_stories
 from indexer.store.archive import Archive
 from indexer.store.schema import stored_metadata
 
@@ -148,10 +148,22 @@ def related_to(archive: Archive, article_id: str, top: int = MORE_LIKE_THIS) -> 
         raise QueryError(
             "{name} must be between {least} and {most}", name="related", least=1, most=50
         )
-    return [
-        Related(hit.id, hit.title, hit.published, hit.source, hit.lang)
-        for hit in more_like_this(archive, article_id, top).hits
-    ]
+    found, _ = like_stories(archive, article_id, top)
+    reader = archive.searcher().reader()
+    out = []
+    for hit in found:
+        stored = reader.stored_fields(hit.docnum)
+        shown = stored_metadata(stored)
+        out.append(
+            Related(
+                shown["id"],
+                stored.get("title", ""),
+                shown["published"],
+                shown["source"],
+                shown["lang"],
+            )
+        )
+    return out
 
 
 def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:

@@ -17,7 +17,7 @@ from indexer.analysis.names import NameTable, name_table
 from indexer.config import Settings
 from indexer.engine.collect import ColumnRange, Found, Tally, top_stories
 from indexer.errors import QueryError
-from indexer.search.expand import Explanation, expand_search, explain
+from indexer.search.expand import PINYIN_MAX_DF, Explanation, expand_search, explain
 from indexer.search.forms import Bar, Name, NameForm, by_year_or_month, form_query, name_forms
 from indexer.search.highlight import Snippet, Targets, mark, query_targets, snippet, spans
 from indexer.search.query import (
@@ -39,6 +39,8 @@ FACETS = {"source": "source_name", "lang": "langtag", "year": "year"}
 TIMELINE = {"published": "published"}
 #: Names of one query shown with their forms.
 MAX_NAMES = 3
+#: A lower-case query word held by more articles than this is a word, not a name.
+COMMON_WORD_DF = PINYIN_MAX_DF
 
 
 @dataclass(frozen=True)
@@ -263,9 +265,15 @@ def _names(
     archive: Archive, searcher: Any, table: NameTable, names: dict[str, tuple[str, ...]]
 ) -> list[Name]:
     """The forms of the query's names, each with the articles a search for it alone finds,
-    by language."""
+    by language (worked out once per index commit)."""
+    panel = (archive.searcher_generation(searcher), tuple(names.items()))
+    known: list[Name] | None = _panels.get(panel)
+    if known is not None:
+        return known
     out = []
     for typed, key in list(names.items())[:MAX_NAMES]:
+        if _common_word(searcher, typed, key):
+            continue
         forms = []
         for written in name_forms(table, typed, key):
             q, _ = parse_query(form_query(written[0]), searcher.schema, archive.settings)
@@ -277,10 +285,22 @@ def _names(
         if len(forms) > 1:  # the form typed first, then the commonest
             forms[1:] = sorted(forms[1:], key=lambda f: -f.total)
             out.append(Name(typed, tuple(forms)))
+    _panels.put(panel, out)
     return out
 
 
-class _LRU:
+def _common_word(searcher: Any, typed: str, key: tuple[str, ...]) -> bool:
+    """Whether a query word that the name table also knows as a name is, as typed, more
+    likely the common word ("prices", not 普莱斯 Price): one word in lower case that many
+    articles hold."""
+    return (
+        len(key) == 1
+        and typed.islower()
+        and searcher.reader().doc_frequency("body", key[0]) > COMMON_WORD_DF
+    )
+
+
+class LRU:
     """A small thread-safe least-recently-used map."""
 
     def __init__(self, size: int) -> None:
@@ -317,7 +337,8 @@ class _Found:
 
 #: Stories a search keeps ranked for the pages after the first (10 pages of 10).
 KEPT_PER_SEARCH = 100
-_summaries = _LRU(1024)  # (index generation, query, sort) -> _Found
+_summaries = LRU(1024)  # (index generation, query, sort) -> _Found
+_panels = LRU(512)  # (index generation, the query's names) -> their forms, counted
 
 
 def facet_counts(

@@ -18,9 +18,9 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 
 from indexer.analysis.names import NameTable, name_table
-from indexer.engine.collect import top_stories
+from indexer.engine.collect import Found, top_stories
 from indexer.errors import NotFoundError, QueryError
-from indexer.search.core import ResultPage, make_hit
+from indexer.search.core import LRU, ResultPage, make_hit
 from indexer.search.expand import other_forms
 from indexer.search.highlight import query_targets
 from indexer.search.rank import WEIGHTING
@@ -58,6 +58,23 @@ class Clue:
 
 def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> ResultPage:
     """Stories like one article's, in any language, best first; its own versions left out."""
+    started = time.perf_counter()
+    searcher = archive.searcher()
+    found, q = like_stories(archive, article_id, limit)
+    page = ResultPage(f"like:{article_id}", len(found), 0, limit, "relevance")
+    if q is not None:
+        targets = query_targets(q, searcher.reader())
+        for hit in found:
+            page.hits.append(make_hit(searcher, hit.docnum, hit.score, targets, archive.settings))
+    page.took_ms = (time.perf_counter() - started) * 1000
+    return page
+
+
+def like_stories(
+    archive: Archive, article_id: str, limit: int
+) -> tuple[list[Found], wq.Query | None]:
+    """The best articles of the `limit` stories most like one article's (numbers in the
+    archive's current searcher), and the query that found them (None: nothing to go by)."""
     settings = archive.settings
     if not 1 <= limit <= settings.max_limit:
         raise QueryError(
@@ -66,30 +83,33 @@ def more_like_this(archive: Archive, article_id: str, limit: int = 10) -> Result
             least=1,
             most=settings.max_limit,
         )
-    started = time.perf_counter()
     searcher = archive.searcher()
     docnum = searcher.document_number(id=article_id)
     if docnum is None:
         raise NotFoundError("no article with id {id}", id=repr(article_id))
-    page = ResultPage(f"like:{article_id}", 0, 0, limit, "relevance")
+    # An article's related stories change only with the index: found once per commit.
+    key = (archive.searcher_generation(searcher), article_id, limit)
+    known: tuple[list[Found], wq.Query | None] | None = _found.get(key)
+    if known is not None:
+        return known
     table = name_table(archive.current_dir(), settings.aliases)
     clues = like_clues(searcher, docnum, table)
-    if not clues:
-        return page
-    q: wq.Query = wq.Or([c.query() for c in clues])
-    # Other versions of the same story are not "like" it: they are it.
-    story = searcher.reader().stored_fields(docnum).get("group")
-    mask: wq.Query = wq.Term("id", article_id)
-    if story:
-        mask = wq.Or([mask, wq.Term("group", story)])
-    context = searcher.context(weighting=WEIGHTING)
-    found = top_stories(searcher, wq.AndNot(q, mask), limit, context)
-    page.total = len(found)
-    targets = query_targets(q, searcher.reader())
-    for hit in found:
-        page.hits.append(make_hit(searcher, hit.docnum, hit.score, targets, settings))
-    page.took_ms = (time.perf_counter() - started) * 1000
-    return page
+    found: list[Found] = []
+    q: wq.Query | None = None
+    if clues:
+        q = wq.Or([c.query() for c in clues])
+        # Other versions of the same story are not "like" it: they are it.
+        story = searcher.reader().stored_fields(docnum).get("group")
+        mask: wq.Query = wq.Term("id", article_id)
+        if story:
+            mask = wq.Or([mask, wq.Term("group", story)])
+        context = searcher.context(weighting=WEIGHTING)
+        found = top_stories(searcher, wq.AndNot(q, mask), limit, context)
+    _found.put(key, (found, q))
+    return found, q
+
+
+_found = LRU(512)  # (index generation, article id, limit) -> (stories, query)
 
 
 def like_clues(searcher: object, docnum: int, table: NameTable) -> list[Clue]:
@@ -104,17 +124,22 @@ def like_clues(searcher: object, docnum: int, table: NameTable) -> list[Clue]:
     common = {t.text for w in STOP_WORDS | COMMON_WORDS for t in analyzer(w, removestops=False)}
     articles = max(1, reader.doc_count())
 
+    frequencies: dict[str, int] = {}
+
+    def df(term: str) -> int:
+        if term not in frequencies:
+            frequencies[term] = reader.doc_frequency("body", term)
+        return frequencies[term]
+
     def weight(terms: tuple[str, ...], tf: int) -> float:
-        df = max(reader.doc_frequency("body", t) for t in terms)
-        if not df:
-            return 0.0
-        return (1 + math.log(tf)) * math.log(1 + articles / df)
+        most = max(df(t) for t in terms)
+        return (1 + math.log(tf)) * math.log(1 + articles / most) if most else 0.0
 
     own: dict[tuple[str, ...], float] = {}
     for term, tf in count.items():
         if term in common or term.isdigit() or len(term) < 2:
             continue
-        if reader.doc_frequency("body", term) > 1:  # words only this article has find nothing
+        if df(term) > 1:  # words only this article has find nothing
             own[(term,)] = weight((term,), tf)
     telling = sorted(own, key=lambda k: -own[k])[:OWN_TERMS]
     # Words and names to carry across: the telling words, and English names as written

@@ -124,3 +124,22 @@ def test_by_year_or_month() -> None:
     across_new_year = [(datetime(2019, 12, 30), 1), (datetime(2020, 1, 2), 1)]
     bars = by_year_or_month([("2019", 1), ("2020", 1)], lambda: across_new_year)
     assert [b.period for b in bars] == ["2019-12", "2020-01"]
+
+
+def test_a_common_lower_case_word_gets_no_panel(
+    sample_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "prices" is also 普莱斯 (Price) in the name table; typed in lower case and held by
+    many articles, it is the word. Here "many" is lowered to one article."""
+    from indexer.search import core
+
+    monkeypatch.setattr(core, "COMMON_WORD_DF", 0)
+    monkeypatch.setattr(core, "_panels", core.LRU(8))
+    assert search(sample_archive, SearchRequest(q="tencent")).names == []
+    assert [n.query for n in search(sample_archive, SearchRequest(q="Tencent")).names] == [
+        "Tencent"
+    ]
+    monkeypatch.setattr(core, "COMMON_WORD_DF", 20)
+    assert [n.query for n in search(sample_archive, SearchRequest(q="tencent")).names] == [
+        "tencent"
+    ]
