@@ -140,6 +140,7 @@ def test_a_common_lower_case_word_gets_no_panel(
         "Tencent"
     ]
     monkeypatch.setattr(core, "COMMON_WORD_DF", 20)
+    monkeypatch.setattr(core, "_panels", core.LRU(8))
     assert [n.query for n in search(sample_archive, SearchRequest(q="tencent")).names] == [
         "tencent"
     ]
