@@ -1,7 +1,7 @@
 """Take the README's screenshots: the sample corpus served by `newsarchive serve`, in Chromium.
 
 Usage: .venv/bin/python docs/screenshots.py   (writes docs/screenshot-*.png)
-Needs Debian's chromium and a CJK font (apt-get install fonts-wqy-microhei or fonts-noto-cjk).
+Needs Debian's chromium and a CJK font (apt-get install fonts-noto-cjk; `.ci/run` installs both).
 """
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+RESULTS = "/?q=%E9%A9%AC%E4%BA%91%20OR%20Tencent"  # 马云 OR Tencent: two names, a timeline
+ARTICLE = "/articles/text/alibaba-tencent-guizhou.txt?q=%E9%A9%AC%E4%BA%91"  # related: 贵阳
 SHOTS = {
-    "screenshot-results.png": "/?q=%E9%A9%AC%E4%BA%91%20OR%20Tencent",
-    "screenshot-article.png": "/articles/text/alibaba-tencent-guizhou.txt?q=%E9%A9%AC%E4%BA%91",
+    "screenshot-results.png": RESULTS + "&hl=en",
+    "screenshot-results-zh-Hant.png": RESULTS + "&hl=zh-Hant",
+    "screenshot-article.png": ARTICLE + "&hl=en",
+    "screenshot-article-zh-Hant.png": ARTICLE + "&hl=zh-Hant",
 }
 
 

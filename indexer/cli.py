@@ -270,6 +270,14 @@ def search_cmd(
         _echo_json(page.to_dict())
         return
     click.echo(f"{plural(page.total, 'hit')} for {query!r} ({page.took_ms:.0f} ms)")
+    for name in page.names:
+        forms = " · ".join(
+            f"{' / '.join(f.written)} ({', '.join(f'{t} {n}' for t, n in f.counts.items()) or 0})"
+            for f in name.forms
+        )
+        click.echo(f"{name.query} appears as {forms}")
+    if page.timeline:
+        click.echo("By date: " + " · ".join(f"{b.period} {b.count}" for b in page.timeline))
     for number, hit in enumerate(page.hits, start=page.offset + 1):
         meta = " · ".join(x for x in (hit.published, hit.source, hit.author) if x)
         click.echo(f"\n{number}. {hit.title_marked.text('**', '**') or hit.title}")

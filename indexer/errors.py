@@ -3,7 +3,17 @@ maps each to an HTTP status in ``webapp.errors``); the library knows nothing of 
 
 
 class NewsArchiveError(Exception):
-    """Base class for every error newsarchive reports to a user."""
+    """Base class for every error newsarchive reports to a user.
+
+    The message is a template with `{name}` fields and their values, so that an edge can
+    show it in the reader's language: `QueryError("year must be four digits")`,
+    `QueryError("limit must be between 1 and {most}", most=100)`.
+    """
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(message.format(**params) if params else message)
 
 
 class ConfigError(NewsArchiveError):

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import Babel
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from indexer.config import Settings, load_settings
@@ -49,19 +50,19 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(NewsArchiveError)
     def library_error(exc: NewsArchiveError) -> Any:
-        return error_response(http_status(exc), str(exc))
+        return error_response(http_status(exc), str(exc), i18n.error_text(exc))
 
     @app.errorhandler(404)
     def not_found(exc: Exception) -> Any:
-        return error_response(404, "not found")
+        return error_response(404, "not found", _("not found"))
 
     @app.errorhandler(405)
     def not_allowed(exc: Exception) -> Any:
-        return error_response(405, "method not allowed")
+        return error_response(405, "method not allowed", _("method not allowed"))
 
     @app.errorhandler(500)
     def internal(exc: Exception) -> Any:
-        return error_response(500, "internal error")
+        return error_response(500, "internal error", _("internal error"))
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -87,8 +88,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-def error_response(status: int, message: str) -> Any:
-    """One error shape for the API, an error page for the UI."""
+def error_response(status: int, message: str, shown: str | None = None) -> Any:
+    """One error shape for the API (in English, for programs), an error page for the UI
+    (`shown`: the message in the interface language)."""
     if request.path.startswith("/api/"):
         return jsonify({"error": {"status": status, "message": message}}), status
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, message=shown or message), status

@@ -7,8 +7,9 @@ Chosen, in order, from the `hl` URL parameter (so a link can fix the language), 
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext
 
-from indexer.errors import QueryError
+from indexer.errors import NewsArchiveError, QueryError
 
 #: URL value (BCP 47) -> gettext catalog (webapp/translations/<name>/LC_MESSAGES).
 LOCALES = {"en": "en", "zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant"}
@@ -24,7 +25,7 @@ def requested_hl() -> str | None:
     if hl in (None, ""):
         return None
     if hl not in LOCALES:
-        raise QueryError(f"hl must be one of {', '.join(LOCALES)}")
+        raise QueryError("{name} must be one of {values}", name="hl", values=", ".join(LOCALES))
     return hl
 
 
@@ -53,3 +54,13 @@ def from_accept_language(value: str) -> str | None:
 def select_locale() -> str:
     """Flask-Babel's locale selector."""
     return LOCALES[current_hl()]
+
+
+def error_text(exc: NewsArchiveError) -> str:
+    """A library error's message in the interface language (its template translated, then
+    filled in); English when the catalog does not know it."""
+    template = gettext(exc.template) if exc.template else str(exc)
+    try:
+        return template.format(**exc.params) if exc.params else template
+    except (KeyError, IndexError, ValueError):  # a translation that lost a field
+        return str(exc)

@@ -68,6 +68,12 @@ def openapi_document(server: str) -> dict[str, Any]:
             "Year published (a `year` facet value)",
             {"type": "string", "pattern": "^[0-9]{4}$"},
         ),
+        _param(
+            "expand",
+            "0 to search the words as typed only, without the other forms of names "
+            "(马云 without Jack Ma): the links of the `names` panel",
+            {"type": "string", "enum": ["0", "1"]},
+        ),
     ]
     errors = {"400": _error("Bad parameter or query"), "503": _error("No index has been built")}
     return {
@@ -152,7 +158,28 @@ def openapi_document(server: str) -> dict[str, Any]:
                         "matched": {"type": "array", "items": {"type": "string"}},
                         "why": {
                             "type": "array",
-                            "items": {"type": "string"},
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "kind": {
+                                        "type": "string",
+                                        "enum": ["name", "regional", "translation"],
+                                    },
+                                    "form": {
+                                        "type": "string",
+                                        "description": "What matched, as the article writes it",
+                                    },
+                                    "for": {
+                                        "type": "string",
+                                        "description": "The query words it stands for",
+                                    },
+                                    "text": {
+                                        "type": "string",
+                                        "description": "The same in English: matched 騰訊 for "
+                                        "Tencent",
+                                    },
+                                },
+                            },
                             "description": "How other forms of query words matched",
                         },
                     },
@@ -174,8 +201,70 @@ def openapi_document(server: str) -> dict[str, Any]:
                             "items": {"type": "string"},
                             "description": "Did you mean: queries that find something",
                         },
+                        "names": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Name"},
+                            "description": "Names of the query the archive knows in several "
+                            "forms (马云 · 馬雲 · Jack Ma · Ma Yun)",
+                        },
+                        "timeline": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Period"},
+                            "description": "Stories by year from the first to the last, or by "
+                            "month (YYYY-MM) when they span less than three years; undated "
+                            "stories are not counted",
+                        },
                     },
                     "additionalProperties": True,
+                },
+                "Name": {
+                    "type": "object",
+                    "properties": {
+                        "query": {
+                            "type": "string",
+                            "description": "The words of the query this name stands for",
+                        },
+                        "forms": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "lang": {"type": "string", "enum": ["en", "zh"]},
+                                    "written": {
+                                        "type": "array",
+                                        "description": "The form as written (a Chinese "
+                                        "name in Simplified and Traditional script), each "
+                                        "with the query that searches for it alone "
+                                        "(with expand=0)",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "text": {"type": "string"},
+                                                "query": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                    "counts": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "integer"},
+                                        "description": "Stories holding the form, by "
+                                        "article language (en, zh-Hans, zh-Hant)",
+                                    },
+                                    "total": {"type": "integer"},
+                                },
+                            },
+                        },
+                    },
+                },
+                "Period": {
+                    "type": "object",
+                    "properties": {
+                        "period": {
+                            "type": "string",
+                            "description": "A year (YYYY) or a month (YYYY-MM)",
+                        },
+                        "count": {"type": "integer"},
+                    },
                 },
                 "Article": {
                     "type": "object",

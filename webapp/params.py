@@ -20,9 +20,9 @@ def _int(args: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> 
     try:
         value = int(str(raw))
     except ValueError:
-        raise QueryError(f"{name} must be a whole number") from None
+        raise QueryError("{name} must be a whole number", name=name) from None
     if not lo <= value <= hi:
-        raise QueryError(f"{name} must be between {lo} and {hi}")
+        raise QueryError("{name} must be between {least} and {most}", name=name, least=lo, most=hi)
     return value
 
 
@@ -31,9 +31,9 @@ def _text(args: Mapping[str, str], name: str, limit: int = MAX_PARAM_LENGTH) -> 
     if value in (None, ""):
         return None
     if len(str(value)) > limit:
-        raise QueryError(f"{name} is too long (at most {limit} characters)")
+        raise QueryError("{name} is too long (at most {most} characters)", name=name, most=limit)
     if "\x00" in str(value):
-        raise QueryError(f"{name} must not contain NUL characters")
+        raise QueryError("{name} must not contain NUL characters", name=name)
     return str(value)
 
 
@@ -47,10 +47,12 @@ def search_request(
         offset = (_int(args, "page", 1, 1, MAX_OFFSET // limit + 1) - 1) * limit
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        raise QueryError("{name} must be one of {values}", name="sort", values=", ".join(SORTS))
     lang = _text(args, "lang")
     if lang and lang.lower() not in {v.lower() for v in LANG_FILTERS}:
-        raise QueryError(f"lang must be one of {', '.join(LANG_FILTERS)}")
+        raise QueryError(
+            "{name} must be one of {values}", name="lang", values=", ".join(LANG_FILTERS)
+        )
     return SearchRequest(
         q=args.get("q", "") or "",
         limit=limit,
@@ -61,7 +63,16 @@ def search_request(
         source=_text(args, "source"),
         lang=lang,
         year=_text(args, "year", 4),
+        expand=_expand(args),
     )
+
+
+def _expand(args: Mapping[str, str]) -> bool:
+    """`expand=0` searches the words as typed, without the other forms of names."""
+    value = args.get("expand") or "1"
+    if value not in ("0", "1"):
+        raise QueryError("expand must be 0 or 1")
+    return value == "1"
 
 
 def is_search(request: SearchRequest) -> bool:
@@ -80,9 +91,11 @@ def article_id(args: Mapping[str, str], value: str | None = None) -> str:
     """An article id from the URL path or the `id` parameter."""
     article = value if value is not None else args.get("id")
     if not article:
-        raise QueryError("id is required")
+        raise QueryError("{name} is required", name="id")
     if len(article) > MAX_ID_LENGTH:
-        raise QueryError(f"id is too long (at most {MAX_ID_LENGTH} characters)")
+        raise QueryError(
+            "{name} is too long (at most {most} characters)", name="id", most=MAX_ID_LENGTH
+        )
     return article
 
 

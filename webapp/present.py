@@ -8,10 +8,13 @@ from typing import Any
 from flask import request, url_for
 from flask_babel import gettext as _
 
+from indexer.search.expand import REGIONAL, TRANSLATION, Explanation
+from indexer.search.forms import form_query
+
 from . import i18n
 
 #: Parameters that describe a search; a link to another state of the page keeps them.
-SEARCH_PARAMS = ("q", "from", "to", "source", "lang", "year", "sort", "limit", "hl")
+SEARCH_PARAMS = ("q", "from", "to", "source", "lang", "year", "sort", "limit", "hl", "expand")
 PAGE_WINDOW = 3
 
 
@@ -64,7 +67,8 @@ def versions(hit: Any) -> int:
 
 
 def explanation(hit: Any) -> list[str]:
-    """Why a hit matched, as readable lines: the search's own explanation when it gives one."""
+    """Why a hit matched, as readable lines in the interface language: the search's own
+    explanation when it gives one."""
     given = getattr(hit, "explanation", None)
     if given:
         return [_line(item) for item in _as_list(given)]
@@ -77,6 +81,18 @@ def _as_list(value: Any) -> Iterable[Any]:
 
 
 def _line(item: Any) -> str:
+    if isinstance(item, Explanation):
+        if item.kind == TRANSLATION:
+            return _(
+                "matched %(form)s, a translation of %(query)s", form=item.form, query=item.for_
+            )
+        if item.kind == REGIONAL:
+            return _(
+                "matched %(form)s, the other region's word for %(query)s",
+                form=item.form,
+                query=item.for_,
+            )
+        return _("matched %(form)s for %(query)s", form=item.form, query=item.for_)
     if isinstance(item, dict):
         return str(item.get("text") or item.get("message") or ", ".join(map(str, item.values())))
     return str(item)
@@ -136,7 +152,30 @@ def bar_chart(
     return bars
 
 
+def language_count(tag: str, count: int) -> str:
+    """ "Simplified 35": how many articles of one language hold a name's form."""
+    names = {"en": _("English"), "zh-Hans": _("Simplified"), "zh-Hant": _("Traditional")}
+    return _("%(lang)s %(num)d", num=count, lang=names.get(tag, tag))
+
+
+def timeline_counts(page: Any) -> list[tuple[str, int]]:
+    """The result page's timeline as (period, count) pairs for `bar_chart`."""
+    return [(bar.period, bar.count) for bar in getattr(page, "timeline", None) or []]
+
+
+def timeline_url(period: str) -> str:
+    """This search narrowed to one bar of its timeline: a year, or a month (YYYY-MM)."""
+    if len(period) == 4:
+        return search_url(year=period)
+    month: dict[str, Any] = {"from": period, "to": period}
+    return search_url(**month)
+
+
 GLOBALS = {
+    "language_count": language_count,
+    "timeline_counts": timeline_counts,
+    "timeline_url": timeline_url,
+    "form_query": form_query,
     "bar_chart": bar_chart,
     "search_url": search_url,
     "switch_hl_url": switch_hl_url,

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from indexer.cite import FORMATS, Citable, cite
 from indexer.errors import QueryError
@@ -15,7 +23,7 @@ from indexer.search.article_view import article_page
 from indexer.search.core import ResultPage, SearchRequest, search
 from indexer.search.stats import archive_stats
 
-from . import params
+from . import i18n, params
 from .errors import http_status
 
 bp = Blueprint("ui", __name__)
@@ -40,7 +48,7 @@ def search_page() -> Any:
         if params.is_search(req):
             page = search(archive, req)
     except QueryError as exc:
-        error, status = str(exc), http_status(exc)
+        error, status = i18n.error_text(exc), http_status(exc)
     return render_template("search.html", page=page, error=error, args=request.args), status
 
 
@@ -96,6 +104,13 @@ def search_feed() -> Response:
         args=request.args,
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon, for clients that ask the conventional path rather than the page's link."""
+    static = current_app.static_folder or ""
+    return send_from_directory(static, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/opensearch.xml")

@@ -557,6 +557,12 @@ def _convert(config: str, text: str) -> str:
     return out
 
 
+def in_both_scripts(chinese: str) -> list[str]:
+    """A Chinese name as written in Simplified and in Traditional script (马云 → 马云, 馬雲),
+    the form given first; one form when both scripts write it alike."""
+    return list(dict.fromkeys([chinese, _convert("t2s", chinese), _convert("s2t", chinese)]))
+
+
 @lru_cache(maxsize=20_000)
 def regional_variants(word: str) -> tuple[tuple[str, str], ...]:
     """Mainland and Taiwan words for a (folded) Chinese word, with OpenCC's phrase tables.

@@ -13,9 +13,10 @@ from typing import Any
 
 from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
-from indexer.search.expand import expand_query
+from indexer.search.expand import expand_search
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
 from indexer.search.query import parse_query
+from indexer.search.related import like_stories
 from indexer.store.archive import Archive
 from indexer.store.schema import stored_metadata
 
@@ -120,7 +121,7 @@ def article_page(
     searcher = archive.searcher()
     docnum = searcher.document_number(id=article_id)
     if docnum is None:
-        raise NotFoundError(f"no article with id {article_id!r}")
+        raise NotFoundError("no article with id {id}", id=repr(article_id))
     reader = searcher.reader()
     stored = reader.stored_fields(docnum)
     body, title = stored.get("body", "") or "", stored.get("title", "") or ""
@@ -137,8 +138,32 @@ def article_page(
         title_marked=mark(title, title_spans),
         paragraphs=paragraphs(body, body_spans),
         capture=capture_of(stored.get("location") or ""),
-        related=more_like_this(archive, docnum, related) if related else [],
+        related=related_to(archive, article_id, related) if related else [],
     )
+
+
+def related_to(archive: Archive, article_id: str, top: int = MORE_LIKE_THIS) -> list[Related]:
+    """Other stories like this article's, in any language (see `more_like_this`)."""
+    if not 1 <= top <= 50:
+        raise QueryError(
+            "{name} must be between {least} and {most}", name="related", least=1, most=50
+        )
+    found, _ = like_stories(archive, article_id, top)
+    reader = archive.searcher().reader()
+    out = []
+    for hit in found:
+        stored = reader.stored_fields(hit.docnum)
+        shown = stored_metadata(stored)
+        out.append(
+            Related(
+                shown["id"],
+                stored.get("title", ""),
+                shown["published"],
+                shown["source"],
+                shown["lang"],
+            )
+        )
+    return out
 
 
 def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:
@@ -152,7 +177,7 @@ def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:
     reader = searcher.reader()
     if expand and archive.settings.expand_names:
         table = name_table(archive.current_dir(), archive.settings.aliases)
-        query = expand_query(query, text, searcher.schema, table, reader).query
+        query = expand_search(searcher, query, text, table).query
     return query_targets(query, reader)
 
 
@@ -178,24 +203,3 @@ def capture_of(location: str) -> Capture | None:
     if not match:
         return None
     return Capture(PurePath(match["file"]).name, int(match["offset"]))
-
-
-def more_like_this(archive: Archive, docnum: int, top: int = MORE_LIKE_THIS) -> list[Related]:
-    """Articles whose bodies share the most telling words with this one."""
-    if not 1 <= top <= 50:
-        raise QueryError("related must be between 1 and 50")
-    searcher = archive.searcher()
-    out = []
-    for hit in searcher.more_like(docnum, "body", top=top):
-        fields = hit.fields()
-        shown = stored_metadata(fields)
-        out.append(
-            Related(
-                id=shown["id"],
-                title=fields.get("title", ""),
-                published=shown["published"],
-                source=shown["source"],
-                lang=shown["lang"],
-            )
-        )
-    return out

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as wq
 
 from indexer.analysis.fold import has_han
 from indexer.analysis.names import NameTable
 from indexer.search.highlight import Span, Targets
+from indexer.search.query import DATE_RANGE, LANG_FILTER
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
 from indexer.store.schema import SEARCH_FIELDS
 
@@ -26,6 +27,33 @@ PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pin
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
 
 
+class Forms(NamedTuple):
+    """The other forms of a word or name."""
+
+    names: list[str]  # the name in the other language (Tencent → 腾讯), or its pinyin's name
+    regional: list[str]  # the other region's word (软件 → 軟體)
+    translations: list[str]  # a common word in the other language (大数据 → big data)
+
+
+#: Kinds of explanation: why a hit matched a form the reader did not type.
+NAME, REGIONAL, TRANSLATION = "name", "regional", "translation"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A hit matched `form` (as the article writes it) for the query words `for_`."""
+
+    kind: str  # NAME, REGIONAL or TRANSLATION
+    form: str
+    for_: str
+
+    def __str__(self) -> str:
+        return f"matched {self.form} for {self.for_}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "form": self.form, "for": self.for_, "text": str(self)}
+
+
 class OtherForms(wq.Or):  # type: ignore[misc]
     """The other forms of a query word or name (騰訊 for Tencent), beside the words as typed."""
 
@@ -37,10 +65,14 @@ class Expansion:
     query: wq.Query
     #: highlight label of an added term or phrase → the query words it stands for
     labels: dict[str, str] = field(default_factory=dict)
+    #: highlight label of an added term or phrase → what kind of form it is (NAME, …)
+    kinds: dict[str, str] = field(default_factory=dict)
     #: also translate common words (only once a name crossed languages)
     translate: bool = False
     #: a name was expanded into the other language (Chinese for English or the reverse)
     crosses: bool = False
+    #: names of the query known in the other language: the words as typed → their terms
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def expand_query(
@@ -60,6 +92,22 @@ def expand_query(
     out = Expansion(q, translate=translate)
     out.query = _expand_node(q, text, schema, table, reader, out, top=True)
     return out
+
+
+def expand_search(searcher: Any, q: wq.Query, typed: str, table: NameTable) -> Expansion:
+    """A reader's query with its names' other forms, as the results page and the article
+    page both read it.
+
+    A name in the other language (马云 → Jack Ma) hints that the story may be told there;
+    when few articles hold every word as typed, the common words are translated too
+    (大数据 → big data), so that such a story can hold them all.
+    """
+    text = LANG_FILTER.sub(" ", DATE_RANGE.sub(" ", typed.strip())).strip()
+    reader = searcher.reader()
+    expansion = expand_query(q, text, searcher.schema, table, reader)
+    if expansion.crosses and few_hold_every_word(searcher, q):
+        expansion = expand_query(q, text, searcher.schema, table, reader, True)
+    return expansion
 
 
 def few_hold_every_word(searcher: Any, q: wq.Query) -> bool:
@@ -187,6 +235,37 @@ def regroup(children: list[wq.Query]) -> list[wq.Query]:
     return out
 
 
+def other_forms(
+    key: tuple[str, ...], table: NameTable, reader: Any = None, translate: bool = False
+) -> Forms | None:
+    """Other forms of a word or name given as analyzed terms; None when the terms are
+    neither all Chinese nor all English. A name crosses languages when `names` is not
+    empty. With `translate`, a word that is not a name is translated (大数据 → big data).
+    """
+    if all(has_han(t) for t in key):
+        han = "".join(key)
+        english = table.english_for(han)
+        regional = [table.written(s) for s in table.synonyms(han)]
+        translations = table.term_english(han) if not english and translate else []
+        return Forms(english, regional, translations)
+    if not all(_ASCII_WORD.match(t) for t in key):
+        return None
+    translations = []
+    chinese = table.chinese_for(key)
+    if not chinese and translate:
+        translations = [table.written(c) for c in table.term_chinese(key)]
+    elif (
+        not chinese
+        and len(key) == 1
+        and reader is not None
+        and reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF
+    ):
+        return Forms([], [], [])  # one word the index knows as a common word: not pinyin
+    if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
+        chinese = table.chinese_for_pinyin("".join(key))
+    return Forms([table.written(c) for c in chinese], [], translations)
+
+
 def _alternatives(
     words: list[tuple[tuple[str, ...], list[wq.Query]]],
     run: list[wq.Query],
@@ -199,40 +278,20 @@ def _alternatives(
     """Other forms of a run of query words, as a query over the same fields, or None."""
     key = tuple(t for w, _ in words for t in w)
     leaves = words[0][1]
-    forms: list[str] = []  # names in the other language or script, and regional words
-    translations: list[str] = []  # common words in the other language
-    if all(has_han(t) for t in key):
-        if len(words) > 1:
-            return None
-        han = "".join(key)
-        english = table.english_for(han)
-        out.crosses |= bool(english)
-        forms = english + [table.written(s) for s in table.synonyms(han)]
-        if not english and out.translate:
-            translations = table.term_english(han)
-        shown = _typed(run, text, han)
-    elif all(_ASCII_WORD.match(t) for t in key):
-        chinese = table.chinese_for(key)
-        if not chinese and out.translate:
-            translations = [table.written(c) for c in table.term_chinese(key)]
-        elif (
-            not chinese
-            and len(key) == 1
-            and reader is not None
-            and reader.doc_frequency("body", key[0]) > PINYIN_MAX_DF
-        ):
-            return None  # one word the index knows as a common word: not pinyin
-        if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
-            chinese = table.chinese_for_pinyin("".join(key))
-        out.crosses |= bool(chinese)
-        forms = [table.written(c) for c in chinese]
-        shown = _typed(run, text, " ".join(key))
-    if not forms and not translations:
+    if all(has_han(t) for t in key) and len(words) > 1:
         return None
+    found = other_forms(key, table, reader, out.translate)
+    if found is None:
+        return None
+    out.crosses |= bool(found.names)
+    shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
+    if found.names:
+        out.names.setdefault(shown, key)
     alternatives: list[wq.Query] = []
-    weighted = [(f, EXPANSION_BOOST) for f in forms]
-    weighted += [(t, TRANSLATION_BOOST) for t in translations]
-    for form, weight in weighted:
+    weighted = [(f, EXPANSION_BOOST, NAME) for f in found.names]
+    weighted += [(f, EXPANSION_BOOST, REGIONAL) for f in found.regional]
+    weighted += [(t, TRANSLATION_BOOST, TRANSLATION) for t in found.translations]
+    for form, weight, kind in weighted:
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
             if not tokens or tuple(tokens) == key:
@@ -243,22 +302,27 @@ def _alternatives(
             else:
                 alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost))
             out.labels.setdefault(" ".join(tokens), shown)
+            out.kinds.setdefault(" ".join(tokens), kind)
     return OtherForms(alternatives) if alternatives else None
 
 
 def explain(
-    marks: dict[str, tuple[str, list[Span]]], labels: dict[str, str], literal: Targets
-) -> list[str]:
+    marks: dict[str, tuple[str, list[Span]]],
+    labels: dict[str, str],
+    literal: Targets,
+    kinds: dict[str, str] | None = None,
+) -> list[Explanation]:
     """'matched 騰訊 for Tencent' for each span that only another form of a query word matched."""
     plain = {t for terms in literal.terms.values() for t in terms}
     plain |= {" ".join(p) for phrases in literal.phrases.values() for p in phrases}
-    out: list[str] = []
+    out: list[Explanation] = []
     seen: set[str] = set()
     for text, found in marks.values():
         for span in found:
             if span.term in labels and span.term not in plain:
-                line = f"matched {text[span.start : span.end]} for {labels[span.term]}"
-                if line.casefold() not in seen:  # "Big Data" in a title, "big data" below
-                    seen.add(line.casefold())
-                    out.append(line)
+                kind = (kinds or {}).get(span.term, NAME)
+                why = Explanation(kind, text[span.start : span.end], labels[span.term])
+                if str(why).casefold() not in seen:  # "Big Data" in a title, "big data" below
+                    seen.add(str(why).casefold())
+                    out.append(why)
     return out[:5]

@@ -42,7 +42,9 @@ def parse_query(
     """
     if len(text) > settings.max_query_length:
         raise QueryError(
-            f"query too long ({len(text)} characters; the limit is {settings.max_query_length})"
+            "query too long ({length} characters; the limit is {most})",
+            length=len(text),
+            most=settings.max_query_length,
         )
     filters: list[wq.Query] = []
     for match in DATE_RANGE.finditer(text):
@@ -60,17 +62,21 @@ def parse_query(
     try:
         q = parser.parse(text)
     except Exception as exc:  # the parser's own errors carry no stable type
-        raise QueryError(f"cannot read the query: {exc}") from None
+        raise QueryError("cannot read the query: {problem}", problem=exc) from None
     for node in _walk(q):
         error = getattr(node, "error", None)
         if error:
-            raise QueryError(f"cannot read the query: {error}")
+            raise QueryError("cannot read the query: {problem}", problem=error)
         if isinstance(node, wq.Every):
-            raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before * or ?")
+            raise QueryError(
+                "a wildcard needs at least {least} letters before * or ?", least=MIN_PREFIX
+            )
         if isinstance(node, wq.Wildcard | wq.Prefix):
             literal = _WILDCARD.split(str(node.text), maxsplit=1)[0]
             if len(literal) < MIN_PREFIX:
-                raise QueryError(f"a wildcard needs at least {MIN_PREFIX} letters before * or ?")
+                raise QueryError(
+                    "a wildcard needs at least {least} letters before * or ?", least=MIN_PREFIX
+                )
     if q is wq.NullQuery:
         return None, filters
     return _negations_exclude(q), filters
@@ -99,7 +105,9 @@ def check_expansion(q: wq.Query, reader: Any) -> None:
             count = sum(1 for _ in islice(node.expanded_terms(reader), MAX_EXPANSION + 1))
             if count > MAX_EXPANSION:
                 raise QueryError(
-                    f"{node.text!r} matches more than {MAX_EXPANSION} words; make it longer"
+                    "{word} matches more than {most} words; make it longer",
+                    word=repr(node.text),
+                    most=MAX_EXPANSION,
                 )
 
 
@@ -114,7 +122,7 @@ def _date_bound(value: str, upper: bool) -> datetime:
     """A date (YYYY, YYYY-MM or YYYY-MM-DD) as the first or last moment it covers."""
     match = _PARTIAL_DATE.match(value.strip())
     if not match:
-        raise QueryError(f"invalid date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise QueryError("invalid date {date}: use YYYY, YYYY-MM or YYYY-MM-DD", date=repr(value))
     year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
     try:
         if not upper:
@@ -126,13 +134,15 @@ def _date_bound(value: str, upper: bool) -> datetime:
         else:
             last = date(year, 12, 31)
     except ValueError:
-        raise QueryError(f"invalid date {value!r}: no such month or day") from None
+        raise QueryError("invalid date {date}: no such month or day", date=repr(value)) from None
     return datetime(last.year, last.month, last.day, 23, 59, 59)
 
 
 def lang_filter(value: str) -> wq.Query:
     if value.lower() not in LANGS:
-        raise QueryError(f"lang must be one of {', '.join(sorted(LANGS))}")
+        raise QueryError(
+            "{name} must be one of {values}", name="lang", values=", ".join(sorted(LANGS))
+        )
     return wq.Term("lang", value.lower())
 
 

@@ -18,20 +18,33 @@ from indexer.store.schema import SEARCH_FIELDS
 _QUERY_WORD = re.compile(rf"(?<![\w:*?])([A-Za-z][A-Za-z'-]{{2,}}|[{HAN}]{{2,}})(?![\w:*?])")
 _OPERATORS = {"AND", "OR", "NOT", "TO"}
 MAX_SUGGESTIONS = 3
-MIN_HITS_BEFORE_SUGGESTING = 10  # fewer hits than this: offer other spellings and words
+#: Fewer articles than this hold every word of a query as typed: worth translating its
+#: common words too (see `indexer.search.expand.few_hold_every_word`).
+MIN_HITS_BEFORE_SUGGESTING = 10
+#: Did you mean: only for a search that finds fewer stories than this (none, or very few).
+SUGGEST_BELOW = 3
+#: Words and the query language; a query with anything else (markup, code) is not a
+#: misspelling of anything.
+_PLAIN_QUERY = re.compile(r"""[\w\s"'*?:().,\-]*""")
 
 if TYPE_CHECKING:
     from indexer.search.core import SearchRequest
 
 
 def suggest(
-    searcher: Any, request: SearchRequest, settings: Settings, table: NameTable | None
+    searcher: Any,
+    request: SearchRequest,
+    settings: Settings,
+    table: NameTable | None,
+    found: int = 0,
 ) -> list[str]:
-    """Queries that would find something: misspelt English words corrected from the index's
-    own words, Chinese words in the other region's usage or the other language (罕病 → 罕见病,
-    腾讯 → Tencent). Each suggestion is checked to have hits."""
+    """Queries that would find more than the `found` articles: misspelt English words
+    corrected from the index's own words, Chinese words in the other region's usage or the
+    other language (罕病 → 罕见病, 腾讯 → Tencent). Each suggestion is checked to find more."""
     reader = searcher.reader()
     text = request.q.strip()
+    if not _PLAIN_QUERY.fullmatch(text):
+        return []
     table = table or name_table(None, settings.aliases)
     options: list[str] = []
     for match in _QUERY_WORD.finditer(text):
@@ -54,7 +67,7 @@ def suggest(
             q, filters = parse_query(option, searcher.schema, settings)
         except QueryError:
             continue
-        if q is not None and len(searcher.search(q, limit=1)) > 0:
+        if q is not None and len(searcher.search(q, limit=1)) > found:
             out.append(option)
         if len(out) >= MAX_SUGGESTIONS:
             break

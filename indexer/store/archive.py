@@ -291,7 +291,7 @@ class Archive:
         searcher = self.searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
-            raise NotFoundError(f"no article with id {article_id!r}")
+            raise NotFoundError("no article with id {id}", id=repr(article_id))
         fields: dict[str, Any] = searcher.stored_fields(docnum)
         return fields
 

@@ -143,3 +143,14 @@ def test_every_command_help_has_an_example(runner: CliRunner) -> None:
     for command in ("index", "parse", "search", "serve"):
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Example: newsarchive " in result.output
+
+
+def test_search_shows_the_names_forms_and_the_timeline(runner: CliRunner, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    run(runner, index, "index", str(SAMPLE_CORPUS))
+    result = run(runner, index, "search", "马云")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("2 hits for '马云'")
+    assert lines[1] == "马云 appears as 马云 / 馬雲 (en 1, zh-Hans 1) · Jack Ma (en 1)"
+    assert lines[2] == "By date: 2015 1 · 2016 0 · 2017 1"

@@ -511,6 +511,44 @@ def test_article_marks_what_the_results_marked(client: FlaskClient) -> None:
     assert {"Jack Ma", "馬雲"} <= set(article["matched"])
 
 
+@pytest.mark.parametrize("q", ["马云", "马云 贵阳 大数据", "Tencent", "騰訊 date:2015..2020"])
+def test_article_page_marks_what_the_results_page_marks(client: FlaskClient, q: str) -> None:
+    """One expansion for both pages: names, and the translation of common words beside a
+    name in the other language (马云 贵阳 大数据 also marks "big data")."""
+    hits = client.get("/api/search", query_string={"q": q}).get_json()["hits"]
+    assert hits
+    for hit in hits:
+        article = client.get("/api/articles/" + hit["id"], query_string={"q": q}).get_json()
+        assert set(hit["matched"]) <= set(article["matched"]), hit["id"]
+        html = client.get("/articles/" + hit["id"], query_string={"q": q}).get_data(as_text=True)
+        for word in hit["matched"]:
+            assert f"<mark>{word}</mark>" in html, (hit["id"], word)
+
+
+def test_article_page_marks_the_translation_beside_a_name(client: FlaskClient) -> None:
+    q = "马云 贵阳 大数据"
+    html = client.get("/articles/text/alibaba-tencent-guizhou.txt", query_string={"q": q}).get_data(
+        as_text=True
+    )
+    assert "<mark>big data</mark>" in html and "<mark>馬雲</mark>" in html
+
+
+@pytest.mark.parametrize(
+    ("hl", "label"), [("en", "Chinese (Simplified)"), ("zh-Hant", "中文（簡體）")]
+)
+def test_article_page_related_stories_cross_languages(
+    client: FlaskClient, hl: str, label: str
+) -> None:
+    html = client.get(
+        "/articles/text/alibaba-tencent-guizhou.txt", query_string={"hl": hl}
+    ).get_data(as_text=True)
+    aside = html[html.index('class="related"') :]
+    item = aside[aside.index("/articles/sample-jsonl-001") :]
+    item = item[: item.index("</li>")]
+    assert "贵阳发力大数据产业" in item  # the Chinese report of the same data-hub push
+    assert f'data-lang="zh-Hans">{label}<' in item  # each related story says its language
+
+
 def test_api_article_related_count(client: FlaskClient) -> None:
     data = client.get("/api/articles/sample-jsonl-001", query_string={"related": 0}).get_json()
     assert data["related"] == []
@@ -537,7 +575,19 @@ def test_openapi_document_describes_every_route(client: FlaskClient) -> None:
     assert set(doc["paths"]) == {"/search", "/articles/{id}", "/stats"}
     assert doc["servers"][0]["url"] == "http://localhost/api"
     names = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
-    assert names == {"q", "limit", "offset", "page", "sort", "from", "to", "source", "lang", "year"}
+    assert names == {
+        "q",
+        "limit",
+        "offset",
+        "page",
+        "sort",
+        "from",
+        "to",
+        "source",
+        "lang",
+        "year",
+        "expand",
+    }
     assert "Error" in doc["components"]["schemas"]
 
 
@@ -560,6 +610,7 @@ HOSTILE = [
     ({"q": "news", "from": "9" * 50}, "from is too long"),
     ({"q": "news", "lang": "fr"}, "lang must be one of"),
     ({"q": "news", "year": "20x6"}, "year must be four digits"),
+    ({"q": "news", "expand": "no"}, "expand must be 0 or 1"),
     ({"q": "news", "source": "s" * 500}, "source is too long"),
     ({"q": "news", "hl": "klingon"}, "hl must be one of"),
 ]
@@ -631,7 +682,7 @@ def test_interface_language_from_accept_language(
 def test_interface_language_switch_is_a_url_and_sticks(client: FlaskClient) -> None:
     response = client.get("/", query_string={"q": "马云", "hl": "zh-Hant"})
     html = response.get_data(as_text=True)
-    assert "2 條結果" in html or "條結果" in html
+    assert "2 筆結果" in html  # Taiwanese usage: 筆 for records
     assert "hl=zh-Hant" in response.headers["Set-Cookie"]
     assert 'href="/?q=%E9%A9%AC%E4%BA%91&amp;hl=en"' in html  # the switcher keeps the search
     again = client.get("/about").get_data(as_text=True)  # the cookie remembers the choice
@@ -689,3 +740,171 @@ def test_did_you_mean_and_versions_are_rendered(
     assert "Did you mean" in html
     assert 'href="/?q=inflation">inflation</a>' in html and 'href="/?q=Jack+Ma">Jack Ma</a>' in html
     assert '<span class="versions">3 versions of this story</span>' in html
+
+
+# --- names and timeline beside the hits -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hl", "label", "simplified"),
+    [
+        ("en", "马云 appears as", "Simplified 1"),
+        ("zh-Hans", "马云 的各种写法：", "简体 1 篇"),
+        ("zh-Hant", "马云 的各種寫法：", "簡體 1 篇"),
+    ],
+)
+def test_name_panel_shows_each_form_with_its_articles(
+    client: FlaskClient, hl: str, label: str, simplified: str
+) -> None:
+    html = client.get("/", query_string={"q": "马云", "hl": hl}).get_data(as_text=True)
+    panel = html[html.index('<section class="names"') :]
+    panel = panel[: panel.index("</section>")]
+    assert label in panel
+    # each form links to a search for it alone, without the other forms
+    assert f'href="/?q=%E9%A6%AC%E9%9B%B2&amp;hl={hl}&amp;expand=0">馬雲</a>' in panel
+    assert f'href="/?q=%22Jack+Ma%22&amp;hl={hl}&amp;expand=0">Jack Ma</a>' in panel
+    assert simplified in panel
+    assert panel.index("马云") < panel.index("Jack Ma")  # the form typed first
+    assert html.index('class="names"') < html.index('class="hits"')
+
+
+def test_a_forms_link_searches_that_form_alone(client: FlaskClient) -> None:
+    every = client.get("/api/search", query_string={"q": '"Jack Ma"'}).get_json()
+    alone = client.get("/api/search", query_string={"q": '"Jack Ma"', "expand": "0"}).get_json()
+    jack = next(f for f in every["names"][0]["forms"] if f["lang"] == "en")
+    assert alone["total"] == jack["total"] == 1 < every["total"]
+    assert alone["names"] == every["names"]  # the panel stays, to go back to every form
+
+
+def test_no_name_panel_without_a_name(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "ferries"}).get_data(as_text=True)
+    assert 'class="names"' not in html
+
+
+def test_timeline_bars_link_to_the_filtered_search(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "date:2015..2024"}).get_data(as_text=True)
+    timeline = html[html.index('<figure class="timeline">') : html.index("</figure>")]
+    assert timeline.count("<rect ") == 10  # 2015 … 2024
+    assert 'href="/?q=date:2015..2024&amp;year=2019"' in timeline
+    assert "style=" not in timeline  # drawn by attributes and the style sheet (strict CSP)
+    data = client.get("/api/search", query_string={"q": "date:2015..2024"}).get_json()
+    counts = {p["period"]: p["count"] for p in data["timeline"]}
+    narrowed = client.get("/api/search", query_string={"q": "date:2015..2024", "year": "2019"})
+    assert narrowed.get_json()["total"] == counts["2019"] > 0
+
+
+def test_timeline_by_month_links_to_the_month(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "Tencent"}).get_data(as_text=True)
+    timeline = html[html.index('<figure class="timeline">') : html.index("</figure>")]
+    assert 'href="/?q=Tencent&amp;from=2017-07&amp;to=2017-07"' in timeline
+    month = client.get(
+        "/api/search", query_string={"q": "Tencent", "from": "2017-07", "to": "2017-07"}
+    )
+    assert [h["id"] for h in month.get_json()["hits"]] == ["text/alibaba-tencent-guizhou.txt"]
+
+
+def test_openapi_describes_names_and_timeline(client: FlaskClient) -> None:
+    doc = client.get("/api/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    page = schemas["ResultPage"]["properties"]
+    assert page["names"]["items"] == {"$ref": "#/components/schemas/Name"}
+    assert page["timeline"]["items"] == {"$ref": "#/components/schemas/Period"}
+    form = schemas["Name"]["properties"]["forms"]["items"]["properties"]
+    assert set(form) == {"lang", "written", "counts", "total"}
+    assert set(schemas["Period"]["properties"]) == {"period", "count"}
+    params = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
+    assert "expand" in params
+    data = client.get("/api/search", query_string={"q": "马云"}).get_json()
+    assert set(data["names"][0]) == set(schemas["Name"]["properties"])
+    assert set(data["names"][0]["forms"][0]) == set(form)
+
+
+# --- every message in the interface language --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hl", "line"),
+    [
+        ("en", "matched 腾讯 for Tencent"),
+        ("zh-Hans", "匹配了“腾讯”（“Tencent”的另一种写法）"),
+        ("zh-Hant", "符合「腾讯」（「Tencent」的另一種寫法）"),
+    ],
+)
+def test_why_a_hit_matched_in_the_interface_language(
+    client: FlaskClient, hl: str, line: str
+) -> None:
+    html = client.get("/", query_string={"q": "Tencent", "hl": hl}).get_data(as_text=True)
+    assert f'<p class="why">{line}</p>' in html
+
+
+def test_a_translation_is_explained_as_one(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "马云 大数据", "hl": "zh-Hans"}).get_data(
+        as_text=True
+    )
+    assert "匹配了“big data”（“大数据”的译文）" in html
+
+
+@pytest.mark.parametrize(
+    ("hl", "message"),
+    [
+        ("en", "query too long (600 characters; the limit is 500)"),
+        ("zh-Hans", "检索式太长（600 个字符，上限为 500）"),
+        ("zh-Hant", "查詢太長（600 個字元，上限為 500）"),
+    ],
+)
+def test_errors_in_the_interface_language(client: FlaskClient, hl: str, message: str) -> None:
+    response = client.get("/", query_string={"q": "x" * 600, "hl": hl})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "x" * 600, "hl": hl}).get_json()
+    assert api["error"]["message"] == "query too long (600 characters; the limit is 500)"
+
+
+def test_error_pages_in_the_interface_language(client: FlaskClient) -> None:
+    html = client.get("/articles/no-such", query_string={"hl": "zh-Hant"}).get_data(as_text=True)
+    assert "找不到 ID 為 &#39;no-such&#39; 的文章" in html
+    html = client.get("/no/such/page", query_string={"hl": "zh-Hans"}).get_data(as_text=True)
+    assert "找不到此页面" in html
+
+
+def test_traditional_labels_read_as_taiwanese_usage(client: FlaskClient) -> None:
+    html = client.get(
+        "/articles/text/alibaba-tencent-guizhou.txt", query_string={"hl": "zh-Hant", "q": "马云"}
+    ).get_data(as_text=True)
+    assert "<dt>發布日期</dt>" in html and "釋出" not in html  # not a software release
+    po = (ROOT / "webapp/translations/zh_Hant/LC_MESSAGES/messages.po").read_text("utf-8")
+    translated = "".join(line for line in po.splitlines() if line.startswith("msgstr"))
+    for mainland in ("釋出", "獲取", "報道", "短語", "許可證", "條結果", "匹配"):
+        assert mainland not in translated, mainland
+
+
+# --- rough edges ------------------------------------------------------------------------
+
+
+def test_a_too_long_query_is_answered_with_a_message(client: FlaskClient) -> None:
+    long_query = "central bank " * 50  # 650 characters: more than search.max_query_length
+    response = client.get("/", query_string={"q": long_query})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "query too long (649 characters; the limit is 500)" in html
+    box = html[html.index('<input type="search"') :]
+    box = box[: box.index(">")]
+    assert "maxlength" not in box  # the box never cuts a query silently
+
+
+def test_a_page_without_results_offers_no_sort_or_export(client: FlaskClient) -> None:
+    html = client.get("/", query_string={"q": "nosuchwordanywhere"}).get_data(as_text=True)
+    assert "Nothing matched." in html
+    assert "sort=newest" not in html and 'class="outputs"' not in html
+    assert "/search.csv" not in html and "/search.atom" not in html
+    found = client.get("/", query_string={"q": "Tencent"}).get_data(as_text=True)
+    assert "sort=newest" in found and "/search.csv" in found and "/search.atom" in found
+
+
+def test_every_page_links_an_icon_that_exists(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in html
+    for path in ("/static/favicon.svg", "/favicon.ico"):  # the page's link, the usual path
+        with client.get(path) as icon:
+            assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+            assert icon.get_data(as_text=True).startswith("<svg")

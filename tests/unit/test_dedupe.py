@@ -262,6 +262,25 @@ def test_more_like_this_leaves_out_the_storys_other_versions(stories: Path, tmp_
     archive.close()
 
 
+def test_the_article_pages_more_like_this_leaves_out_the_storys_other_versions(
+    stories: Path, tmp_path: Path
+) -> None:
+    from webapp import create_app
+
+    settings = make_settings(tmp_path / "index")
+    archive = Archive(settings)
+    archive.index_paths([stories], workers=0)
+    assert archive.stored("wire-ferry")["group"] == archive.stored("courier-ferry")["group"]
+    archive.close()
+    client = create_app(settings).test_client()
+    data = client.get("/api/articles/courier-ferry", query_string={"related": 10}).get_json()
+    related = [r["id"] for r in data["related"]]
+    assert "courier-ferry" not in related
+    assert "wire-ferry" not in related and "taipei-ferry" not in related
+    html = client.get("/articles/courier-ferry").get_data(as_text=True)
+    assert "/articles/wire-ferry" not in html and "/articles/taipei-ferry" not in html
+
+
 # --- thresholds -------------------------------------------------------------------------
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
 from indexer.search.core import SearchRequest, search
-from indexer.search.related import more_like_this
+from indexer.search.expand import NAME, TRANSLATION, Explanation
+from indexer.search.related import like_clues, more_like_this
 from indexer.store.archive import Archive
 from tests.helpers import make_settings
 
@@ -29,7 +31,7 @@ def hits(archive: Archive, q: str, **kw: object) -> dict[str, object]:
 def test_english_name_finds_a_chinese_only_article(sample_archive: Archive) -> None:
     found = hits(sample_archive, "Tencent")
     assert SHENZHEN_AI in found
-    assert found[SHENZHEN_AI].explanation == ["matched 腾讯 for Tencent"]  # type: ignore[attr-defined]
+    assert found[SHENZHEN_AI].explanation == [Explanation(NAME, "腾讯", "Tencent")]  # type: ignore[attr-defined]
     assert SHENZHEN_AI not in hits(sample_archive, "Tencent", expand=False)
 
 
@@ -37,7 +39,7 @@ def test_chinese_name_finds_an_english_only_article(sample_archive: Archive) -> 
     found = hits(sample_archive, "上海")
     assert SHANGHAI_FERRIES in found
     hit = found[SHANGHAI_FERRIES]
-    assert hit.explanation == ["matched Shanghai for 上海"]  # type: ignore[attr-defined]
+    assert hit.explanation == [Explanation(NAME, "Shanghai", "上海")]  # type: ignore[attr-defined]
     assert "<mark>Shanghai</mark>" in hit.snippet.html()  # type: ignore[attr-defined]
     assert SHANGHAI_FERRIES not in hits(sample_archive, "上海", expand=False)
 
@@ -56,15 +58,17 @@ def test_every_form_of_a_name_reaches_both_articles(sample_archive: Archive, q: 
 
 def test_pinyin_is_query_side_only(sample_archive: Archive) -> None:
     hit = hits(sample_archive, "mayun")[BIG_DATA]
-    assert hit.explanation == ["matched 马云 for mayun"]  # type: ignore[attr-defined]
+    assert [str(e) for e in hit.explanation] == ["matched 马云 for mayun"]  # type: ignore[attr-defined]
     assert hits(sample_archive, "mayun", expand=False) == {}  # pinyin itself is not indexed
 
 
 def test_explanation_is_in_the_json(sample_archive: Archive) -> None:
     data = search(sample_archive, SearchRequest(q="Tencent", limit=20)).to_dict()
     why = {h["id"]: h["why"] for h in data["hits"]}
-    assert why[SHENZHEN_AI] == ["matched 腾讯 for Tencent"]
-    assert why[GUIZHOU] == ["matched 騰訊 for Tencent"]  # it says both
+    assert why[SHENZHEN_AI] == [
+        {"kind": "name", "form": "腾讯", "for": "Tencent", "text": "matched 腾讯 for Tencent"}
+    ]
+    assert [w["form"] for w in why[GUIZHOU]] == ["騰訊"]  # it says both
 
 
 def test_highlights_mark_the_other_script_as_written(sample_archive: Archive) -> None:
@@ -122,6 +126,35 @@ def test_did_you_mean_keeps_the_rest_of_the_query(sample_archive: Archive) -> No
     assert page.suggestions and page.suggestions[0] == "central bank"
 
 
+@pytest.mark.parametrize(
+    ("description", "q"),
+    [
+        ("three good results", "马云 OR 腾讯"),
+        ("two results; Jack Ma would find fewer", "马云"),
+        ("two results; Tencent would find fewer", "騰訊"),
+    ],
+)
+def test_no_did_you_mean_when_it_would_not_help(
+    sample_archive: Archive, description: str, q: str
+) -> None:
+    page = search(sample_archive, SearchRequest(q=q))
+    assert page.total >= 2 and page.suggestions == [], description
+
+
+@pytest.mark.parametrize("q", ["<script>alert(1)</script>", "centrl <br>", "<b>centrl</b>"])
+def test_no_did_you_mean_for_markup(sample_archive: Archive, q: str) -> None:
+    assert search(sample_archive, SearchRequest(q=q)).suggestions == []
+    plain = search(sample_archive, SearchRequest(q="centrl"))
+    assert "central" in plain.suggestions  # the same word, typed as a word, is corrected
+
+
+def test_each_suggestion_finds_more(sample_archive: Archive) -> None:
+    page = search(sample_archive, SearchRequest(q="centrl"))
+    assert page.total == 0 and page.suggestions
+    for suggestion in page.suggestions:
+        assert search(sample_archive, SearchRequest(q=suggestion)).total > page.total
+
+
 def test_chinese_suggestion_from_the_other_regions_word(sample_archive: Archive) -> None:
     # Taiwan's 腳踏車 is the mainland's 自行车: a query with nothing under one word is
     # offered the other when only the other finds something.
@@ -137,6 +170,36 @@ def test_more_like_this(sample_archive: Archive) -> None:
     assert XIAN_HANS not in ids
     assert ids[0] == XIAN_HANT  # the other script's report of the same festival
     assert page.hits[0].snippet.matched
+
+
+GUIZHOU_EN = "text/alibaba-tencent-guizhou.txt"
+GUIYANG_ZH = "sample-jsonl-001"
+
+
+@pytest.mark.parametrize(
+    ("article", "other", "lang"),
+    [
+        pytest.param(GUIZHOU_EN, GUIYANG_ZH, "zh-Hans", id="English finds its Chinese story"),
+        pytest.param(GUIYANG_ZH, GUIZHOU_EN, "en", id="Chinese finds its English story"),
+    ],
+)
+def test_more_like_this_crosses_languages(
+    sample_archive: Archive, article: str, other: str, lang: str
+) -> None:
+    hits = more_like_this(sample_archive, article, limit=3).hits
+    assert other in [h.id for h in hits]
+    assert next(h for h in hits if h.id == other).lang == lang
+
+
+def test_like_clues_carry_names_into_the_other_language(sample_archive: Archive) -> None:
+    searcher = sample_archive.searcher()
+    docnum = searcher.document_number(id=GUIZHOU_EN)
+    table = name_table(sample_archive.current_dir(), sample_archive.settings.aliases)
+    clues = {c.terms: c for c in like_clues(searcher, docnum, table)}
+    assert ("provinc",) in clues and not clues[("provinc",)].crosses  # a telling word
+    assert ("the",) not in clues and ("they",) not in clues  # common words tell nothing
+    crossing = {terms for terms, c in clues.items() if c.crosses}
+    assert {("阿里巴巴",), ("guiyang",)} <= crossing  # Alibaba, and 貴陽 read as Guiyang
 
 
 def test_more_like_this_errors(sample_archive: Archive) -> None:
@@ -164,8 +227,9 @@ def test_common_words_are_translated_beside_a_name_that_crosses_languages(
     found = hits(sample_archive, "马云 大数据")
     assert GUIZHOU in found
     why = found[GUIZHOU].explanation  # type: ignore[attr-defined]
-    assert "matched big data for 大数据" in why and "matched Jack Ma for 马云" in why
-    assert len({line.casefold() for line in why}) == len(why)  # one line per form
+    assert Explanation(TRANSLATION, "big data", "大数据") in why
+    assert Explanation(NAME, "Jack Ma", "马云") in why
+    assert len({str(line).casefold() for line in why}) == len(why)  # one line per form
     ranked = [h.id for h in search(sample_archive, SearchRequest(q="马云 大数据", limit=3)).hits]
     assert ranked[:2] == [BIG_DATA, GUIZHOU] or ranked[:2] == [GUIZHOU, BIG_DATA]
 
@@ -182,7 +246,7 @@ def test_common_words_alone_are_not_translated(
 ) -> None:
     found = hits(sample_archive, q)
     assert not any(
-        "for 大数据" in line
+        "for 大数据" in str(line)
         for hit in found.values()
         for line in hit.explanation  # type: ignore[attr-defined]
     ), description
