@@ -15,7 +15,7 @@ from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
 from indexer.search.expand import expand_query
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
-from indexer.search.query import parse_query
+from indexer.search.query import parse_query, words_of
 from indexer.store.archive import Archive
 from indexer.store.schema import stored_metadata
 
@@ -152,7 +152,8 @@ def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:
     reader = searcher.reader()
     if expand and archive.settings.expand_names:
         table = name_table(archive.current_dir(), archive.settings.aliases)
-        query = expand_query(query, text, searcher.schema, table, reader).query
+        words = words_of(text, searcher.schema)
+        query = expand_query(query, words, searcher.schema, table, reader).query
     return query_targets(query, reader)
 
 

@@ -19,12 +19,11 @@ from indexer.errors import QueryError
 from indexer.search.expand import expand_query, explain, few_hold_every_word
 from indexer.search.highlight import Snippet, Targets, mark, query_targets, snippet, spans
 from indexer.search.query import (
-    DATE_RANGE,
-    LANG_FILTER,
     check_expansion,
     date_filter,
     lang_filter,
     parse_query,
+    words_of,
 )
 from indexer.search.rank import WEIGHTING, rank_query
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING, suggest
@@ -148,8 +147,7 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
         check_expansion(q, reader)
         if request.expand and settings.expand_names:
             table = name_table(archive.current_dir(), settings.aliases)
-            text = DATE_RANGE.sub(" ", request.q.strip()).strip()
-            text = LANG_FILTER.sub(" ", text).strip()
+            text = words_of(request.q, searcher.schema)
             expansion = expand_query(q, text, searcher.schema, table, reader)
             # A name in the other language (马云 → Jack Ma) hints that the story may be told
             # there; when few articles hold every word as typed, translate the common words

@@ -111,7 +111,7 @@ def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
     starts = [getattr(leaf, "startchar", None) for n in nodes for leaf in n.leaves()]
     ends = [getattr(leaf, "endchar", None) for n in nodes for leaf in n.leaves()]
     if starts and None not in starts and None not in ends:
-        typed = text[min(starts) : max(ends)].strip().strip('"')  # type: ignore[type-var]
+        typed = text[min(starts) : max(ends)].replace('"', "").strip()  # type: ignore[type-var]
         if typed:
             return typed
     found = re.search(r"\s+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
