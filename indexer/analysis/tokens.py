@@ -283,6 +283,98 @@ def index_tokens(text: str, segmenter: str = "jieba") -> list[tuple[str, int, in
     return out
 
 
+# --- characters ------------------------------------------------------------------------
+
+_HAN_RUN = re.compile(rf"[{HAN}]+")
+
+
+def character_tokens(text: str, start_pos: int = 0) -> list[tuple[str, int, int, int]]:
+    """(term, position, start, end) of the character field: the overlapping bigrams of
+    every run of Han characters after folding (a lone character is a unigram).
+
+    Whatever the segmenter did, a run of characters in a query stands in sequence here
+    wherever it stands in the text: 平安荆楚行动 holds 行动 as the bigram 行动 even where
+    jieba cut 荆楚行/动. Runs are one position apart, so no phrase crosses from one to
+    the next; offsets point into the original text.
+    """
+    folded, origin = fold(text)
+    out: list[tuple[str, int, int, int]] = []
+    pos = start_pos
+    for match in _HAN_RUN.finditer(folded):
+        first, last = match.span()
+        run = match.group(0)
+        if last - first == 1:
+            start = origin[first] if origin else first
+            out.append((run, pos, start, (origin[first] if origin else first) + 1))
+            pos += 2
+            continue
+        count = last - first - 1
+        grams = [run[i : i + 2] for i in range(count)]
+        if origin is None:
+            starts: Iterable[int] = range(first, last - 1)
+            ends: Iterable[int] = range(first + 2, last + 1)
+        else:
+            starts = origin[first : last - 1]
+            ends = [e + 1 for e in origin[first + 1 : last]]
+        out.extend(zip(grams, range(pos, pos + count), starts, ends, strict=True))
+        pos += count + 1
+    return out
+
+
+def bigrams(run: str) -> list[str]:
+    """The character-field terms of one folded Han run (what a query searches)."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def run_of(grams: list[str]) -> str:
+    """The Han run a list of consecutive bigrams spells (the inverse of `bigrams`)."""
+    return grams[0] + "".join(g[-1] for g in grams[1:]) if grams else ""
+
+
+class CharacterTokenizer(Tokenizer):  # type: ignore[misc]
+    """The character field's tokenizer: `character_tokens` as Whoosh tokens."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, pos, start, end in character_tokens(value, start_pos):
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]  # type: ignore[attr-defined]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+def character_analyzer() -> Any:
+    """The analyzer of the character field (Han bigrams after folding)."""
+    return CharacterTokenizer()
+
+
 def terms(text: str, segmenter: str = "jieba") -> list[str]:
     """The index terms the analyzer makes of text (a convenience for tests and tools)."""
     return [t.text for t in bilingual_analyzer(segmenter)(text)]

@@ -16,6 +16,7 @@ from indexer.analysis.names import name_table
 from indexer.config import Settings
 from indexer.engine.collect import ColumnRange, Found, Tally, top_stories
 from indexer.errors import QueryError
+from indexer.search.characters import with_characters
 from indexer.search.expand import expand_query, explain, few_hold_every_word
 from indexer.search.highlight import Snippet, Targets, mark, query_targets, snippet, spans
 from indexer.search.query import (
@@ -157,6 +158,8 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
             if expansion.labels:
                 literal = query_targets(q, reader)
                 q, labels = expansion.query, expansion.labels
+        # Chinese words also by their characters, wherever the segmenter cut them.
+        q = with_characters(q)
     # Ranking bonuses only order the matches: counts, facets and highlights use q.
     ranked = rank_query(q) if q is not None and request.sort == "relevance" else q
     # A date range narrows the matches of words, checked article by article; alone, it is
@@ -296,8 +299,8 @@ def make_hit(
     reader = searcher.reader()
     stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
-    body_marks = spans(reader, docnum, "body", targets)
-    title_marks = spans(reader, docnum, "title", targets)
+    body_marks = spans(reader, docnum, "body", targets, body)
+    title_marks = spans(reader, docnum, "title", targets, title)
     return Hit(
         **stored_metadata(stored),
         title=title,

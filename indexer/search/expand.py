@@ -81,7 +81,7 @@ def few_hold_every_word(searcher: Any, q: wq.Query) -> bool:
     return True
 
 
-def _word(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
+def word_leaves(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
     """The words of a query node that stands for one word or phrase, and its per-field leaves."""
     leaves = [node] if isinstance(node, wq.Term | wq.Phrase) else None
     if leaves is None and type(node) is wq.Or:
@@ -127,7 +127,7 @@ def _expand_node(
     out: Expansion,
     top: bool = False,
 ) -> wq.Query:
-    if top and _word(q) is not None:
+    if top and word_leaves(q) is not None:
         return _expand_node(wq.And([q]), text, schema, table, reader, out).normalize()
     if type(q) not in (wq.And, wq.Or):
         if q.is_leaf():
@@ -140,7 +140,7 @@ def _expand_node(
         done = False
         for size in range(min(MAX_RUN, len(children) - i), 0, -1):
             run = children[i : i + size]
-            words = [_word(n) for n in run]
+            words = [word_leaves(n) for n in run]
             if any(w is None for w in words):
                 continue
             expansion = _alternatives(
@@ -159,7 +159,9 @@ def _expand_node(
         if not done:
             child = children[i]
             new.append(
-                child if _word(child) else _expand_node(child, text, schema, table, reader, out)
+                child
+                if word_leaves(child)
+                else _expand_node(child, text, schema, table, reader, out)
             )
             i += 1
     return type(q)(new, boost=q.boost)
