@@ -43,6 +43,23 @@ _ASCII_WORD = re.compile(r"[a-z]+\Z")
 
 SEGMENTERS = ("jieba", "rjieba")
 
+#: English function words, and the terms the analyzer makes of them (lowercased,
+#: stemmed: "does" → "doe"). They are indexed (phrases such as "The Who" need them), but a
+#: query never expands them into names nor highlights them on their own: "the" is
+#: everywhere.
+_FUNCTION_WORDS = (
+    [
+        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+        "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
+        "have", "he", "her", "his", "how", "if", "in", "into", "is", "it", "it's", "its",
+        "may", "more", "most", "no", "not", "of", "on", "or", "our", "she", "should", "so",
+        "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+        "those", "to", "up", "us", "was", "we", "were", "what", "when", "where", "which",
+        "while", "who", "will", "with", "would", "yet", "you", "your",
+    ]
+)  # fmt: skip
+STOP_WORDS = frozenset(_FUNCTION_WORDS) | {str(snowball_stem(w)) for w in _FUNCTION_WORDS}
+
 
 # --- segmentation --------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from whoosh import query as wq
 
 from indexer.analysis.fold import has_han
 from indexer.analysis.names import NameTable
+from indexer.analysis.tokens import STOP_WORDS
 from indexer.search.highlight import Span, Targets
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
 from indexer.store.schema import SEARCH_FIELDS
@@ -106,6 +107,23 @@ def _words(node: wq.Query) -> tuple[str, ...]:
     return (value.decode("utf-8") if isinstance(value, bytes) else str(value),)
 
 
+def _written_as_name(nodes: list[wq.Query], text: str) -> bool:
+    """Whether the reader wrote some query words as a name: with a capital letter, or in
+    quotes (a hyphenated word counts as quoted). True when the parser kept no offsets."""
+    leaves = [leaf for n in nodes for leaf in n.leaves()]
+    spans = [(getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)) for leaf in leaves]
+    known = [(s, e) for s, e in spans if isinstance(s, int) and isinstance(e, int)]
+    if not known or len(known) < len(spans):
+        return True
+    start, end = min(s for s, _ in known), max(e for _, e in known)
+    typed = text[start:end]
+    quoted = start > 0 and text[start - 1] == '"'
+    # In a query of capitalised words ("Central Bank Raises Rates"), capitals mark nothing.
+    words = re.findall(r"[A-Za-z]+", text)
+    title_case = len(words) > 1 and all(w[0].isupper() for w in words)
+    return quoted or (not title_case and any(ch.isupper() for ch in typed))
+
+
 def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
     """The query text a reader typed for some nodes, when the parser kept its offsets."""
     starts = [getattr(leaf, "startchar", None) for n in nodes for leaf in n.leaves()]
@@ -114,8 +132,9 @@ def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
         typed = text[min(starts) : max(ends)].replace('"', "").strip()  # type: ignore[type-var]
         if typed:
             return typed
-    found = re.search(r"\s+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
-    return found.group(0) if found else fallback
+    # Words apart in the parsed query may stand with hyphens or quotes between them.
+    found = re.search(r"[\W_]+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
+    return found.group(0).replace('"', "") if found else fallback
 
 
 def _expand_node(
@@ -209,12 +228,22 @@ def _alternatives(
         han = "".join(key)
         english = table.english_for(han)
         out.crosses |= bool(english)
-        forms = english + [table.written(s) for s in table.synonyms(han)]
+        synonyms = table.synonyms(han)
+        # The other regions' forms of the name, through the English name they share
+        # (梅克爾 → Merkel → 默克尔).
+        regional = [c for c in table.regional_forms(han, english) if c not in synonyms]
+        forms = english + [table.written(s) for s in [*synonyms, *regional]]
         if not english and out.translate:
             translations = table.term_english(han)
         shown = _typed(run, text, han)
     elif all(_ASCII_WORD.match(t) for t in key):
-        chinese = table.chinese_for(key)
+        as_name = _written_as_name(run, text)
+        if not as_name and all(t in STOP_WORDS for t in key):
+            return None  # "the", "it", "us": a function word, unless written US or "It"
+        # A common word typed in lower case ("central bank") is a word, not the name it
+        # may also be (中環 Central); only a name it is the whole gloss of (china → 中国).
+        common = not as_name and len(key) == 1 and table.is_common_word(key[0])
+        chinese = table.chinese_for(key, exact=common)
         if not chinese and out.translate:
             translations = [table.written(c) for c in table.term_chinese(key)]
         elif (

@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import query as wq
 
 from indexer.analysis.fold import fold
-from indexer.analysis.tokens import run_of
+from indexer.analysis.tokens import STOP_WORDS, run_of
 from indexer.store.schema import CHARACTER_FIELD
 
 HIGHLIGHT_FIELDS = ("title", "body")
@@ -95,12 +95,14 @@ def _walk(q: wq.Query, reader: Any, out: Targets) -> None:
         if q.fieldname in HIGHLIGHT_FIELDS:
             words = tuple(str(w) for w in q.words)
             if len(words) == 1:
-                out.terms[q.fieldname].add(words[0])
+                if words[0] not in STOP_WORDS:
+                    out.terms[q.fieldname].add(words[0])
             elif words:
                 out.phrases[q.fieldname].append(words)
         return
     if isinstance(q, wq.Term):
-        if q.fieldname in HIGHLIGHT_FIELDS:
+        # A function word alone ("the") is not marked; inside a phrase it is.
+        if q.fieldname in HIGHLIGHT_FIELDS and _text(q.text) not in STOP_WORDS:
             out.terms[q.fieldname].add(_text(q.text))
         return
     if isinstance(q, wq.MultiTerm):
