@@ -472,7 +472,9 @@ def english_key(name: str) -> tuple[str, ...]:
 
 
 def han_key(name: str) -> str:
-    return fold(name)[0]
+    """A Chinese name's key: folded, without the interpunct of transliterations (比尔·盖茨
+    and 比尔盖茨 are one name; the analyzer drops the dot from both)."""
+    return fold(name)[0].replace("·", "").replace("・", "")
 
 
 @dataclass

@@ -82,6 +82,13 @@ def test_regional_forms_share_their_english_name() -> None:
     assert "Hon Hai" in table.english_for(han_key("鴻海"))
 
 
+def test_a_transliteration_with_or_without_its_interpunct_is_one_name() -> None:
+    table = name_table(None, None)
+    assert han_key("比爾·蓋茲") == han_key("比爾蓋茲") == "比尔盖兹"
+    assert table.english_for(han_key("比爾蓋茲")) == ["Bill Gates"]
+    assert "比尔盖茨" in table.regional_forms("比尔盖兹", ["Bill Gates"])
+
+
 def test_opencc_hong_kong_phrases_are_regional_variants_too() -> None:
     assert "滑鼠" in dict(regional_variants("鼠标")).values()
 
