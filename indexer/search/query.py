@@ -16,6 +16,7 @@ from whoosh.qparser import (
     PlusMinusPlugin,
 )
 
+from indexer.analysis.fold import HAN, has_han
 from indexer.config import Settings
 from indexer.errors import QueryError
 from indexer.store.schema import SEARCH_FIELDS
@@ -36,6 +37,7 @@ _SIGNED = re.compile(r"([+-])(?=[\w\"(])")
 _FIELD = re.compile(r"(\w+):")
 _BOOST = re.compile(r"\^\d+(?:\.\d+)?\Z")
 _EDGE = re.compile(r"^\W+|\W+$")
+_RUN = re.compile(rf"[{HAN}]+|[^\W{HAN}]+")
 MAX_EXPANSION = 1000  # index words one wildcard may stand for
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -176,7 +178,14 @@ def _word(word: str, fields: set[str], at_start: bool, binds: bool) -> tuple[str
     word = _EDGE.sub("", word.replace("*", " ").replace("?", " ")).strip()
     if not word:
         return ("", False) if not (prefix and binds) else (prefix, True)
-    if re.search(r"\W", word):
+    if has_han(word):
+        # Chinese text runs on without spaces: its punctuation and a change of script
+        # (*ST大控, “宾利撞出租车”:宾利为租赁) separate words, each searched on its own.
+        parts = _RUN.findall(word)
+        if len(parts) > 1:
+            joined = " ".join(parts)
+            return (f"{prefix}({joined})" if prefix else joined), False
+    elif re.search(r"\W", word):
         word = f'"{word}"'  # co-founder, U.S.-China, O'Neill: a phrase of their parts
     return prefix + word + suffix, False
 
