@@ -306,11 +306,10 @@ _HAN_RUN = re.compile(rf"[{HAN}]+")
 
 
 def character_tokens(text: str, start_pos: int = 0) -> list[tuple[str, int, int, int]]:
-    """(term, position, start, end) of the character field: the overlapping bigrams of
-    every run of Han characters after folding (a lone character is a unigram).
+    """(term, position, start, end) of the character field: every Han character, folded.
 
     Whatever the segmenter did, a run of characters in a query stands in sequence here
-    wherever it stands in the text: 平安荆楚行动 holds 行动 as the bigram 行动 even where
+    wherever it stands in the text: 平安荆楚行动 holds 行 and 动 side by side even where
     jieba cut 荆楚行/动. Runs are one position apart, so no phrase crosses from one to
     the next; offsets point into the original text.
     """
@@ -319,35 +318,27 @@ def character_tokens(text: str, start_pos: int = 0) -> list[tuple[str, int, int,
     pos = start_pos
     for match in _HAN_RUN.finditer(folded):
         first, last = match.span()
-        run = match.group(0)
-        if last - first == 1:
-            start = origin[first] if origin else first
-            out.append((run, pos, start, (origin[first] if origin else first) + 1))
-            pos += 2
-            continue
-        count = last - first - 1
-        grams = [run[i : i + 2] for i in range(count)]
+        count = last - first
         if origin is None:
-            starts: Iterable[int] = range(first, last - 1)
-            ends: Iterable[int] = range(first + 2, last + 1)
+            starts: Iterable[int] = range(first, last)
+            ends: Iterable[int] = range(first + 1, last + 1)
         else:
-            starts = origin[first : last - 1]
-            ends = [e + 1 for e in origin[first + 1 : last]]
-        out.extend(zip(grams, range(pos, pos + count), starts, ends, strict=True))
+            starts = origin[first:last]
+            ends = [e + 1 for e in origin[first:last]]
+        out.extend(zip(match.group(0), range(pos, pos + count), starts, ends, strict=True))
         pos += count + 1
     return out
 
 
-def bigrams(run: str) -> list[str]:
-    """The character-field terms of one folded Han run (what a query searches)."""
-    if len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+def character_terms(run: str) -> list[str]:
+    """The character-field terms of one folded Han run, in order (what a query searches)."""
+    return list(run)
 
 
-def run_of(grams: list[str]) -> str:
-    """The Han run a list of consecutive bigrams spells (the inverse of `bigrams`)."""
-    return grams[0] + "".join(g[-1] for g in grams[1:]) if grams else ""
+def run_of(terms: list[str]) -> str:
+    """The Han run a phrase of character-field terms spells (the inverse of
+    `character_terms`)."""
+    return "".join(terms)
 
 
 class CharacterTokenizer(Tokenizer):  # type: ignore[misc]
@@ -388,7 +379,7 @@ class CharacterTokenizer(Tokenizer):  # type: ignore[misc]
 
 
 def character_analyzer() -> Any:
-    """The analyzer of the character field (Han bigrams after folding)."""
+    """The analyzer of the character field (each Han character, after folding)."""
     return CharacterTokenizer()
 
 

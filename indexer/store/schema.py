@@ -7,7 +7,7 @@ changes: an index built with another version is refused with a message that name
 
 Version 3: posting values as packed integers (:mod:`indexer.engine.formats`), in posting blocks
 that keep them apart from article numbers (:mod:`indexer.engine.codec`).
-Version 5: the character field (`cjk`): Han bigrams of the title and body.
+Version 5: the character field (`cjk`): the Han characters of the title and body.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ SCHEMA_VERSION = 5
 #: Text fields a free query searches, with their weight relative to the body (see
 #: indexer.search.core.FIELD_BOOSTS for why the title weighs as much as the body).
 SEARCH_FIELDS = {"title": 1.0, "body": 1.0, "author": 1.5, "source": 1.0}
-#: The character field: overlapping bigrams of the Han runs of the title and the body
+#: The character field: every Han character of the title and the body, with positions
 #: (indexer.analysis.tokens.character_tokens), which a query's Chinese words also search,
 #: below the words (indexer.search.characters).
 CHARACTER_FIELD = "cjk"
@@ -46,7 +46,7 @@ def build_schema(segmenter: str = "jieba") -> Schema:
         body=_packed(TEXT(chars=True, **text)),
         author=_packed(TEXT(**text)),
         source=_packed(TEXT(**text)),
-        # Positions only: phrases of bigrams; highlights come from the word fields' offsets
+        # Positions only: phrases of characters; highlights come from the word fields' offsets
         # or from the text itself.
         cjk=_packed(TEXT(analyzer=character_analyzer(), phrase=True)),
         # Exact values for facets and filters.
@@ -104,7 +104,7 @@ def to_document(article: Article) -> dict[str, Any]:
 
 def character_text(article: Article) -> str | None:
     """What the character field indexes of an article: its title and body, when they hold
-    Han characters (a line break between them, so no bigram spans the two)."""
+    Han characters (a line break between them, so no phrase spans the two)."""
     text = f"{article.title}\n{article.body}"
     return text if has_han(text) else None
 

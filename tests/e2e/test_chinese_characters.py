@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.analysis.tokens import (
-    bigrams,
     character_analyzer,
+    character_terms,
     character_tokens,
     run_of,
     terms,
@@ -46,31 +46,26 @@ ARTICLES = [
 ]
 
 
-def test_character_tokens_are_overlapping_bigrams_of_folded_han_runs() -> None:
+def test_character_tokens_are_the_folded_han_characters_with_positions() -> None:
     text = "平安荆楚 in 武漢，水"
     assert [(t, p) for t, p, _, _ in character_tokens(text)] == [
-        ("平安", 0),
-        ("安荆", 1),
-        ("荆楚", 2),
-        ("武汉", 4),  # folded to Simplified; a new run starts a position further on
-        ("水", 6),  # a lone character is a unigram
+        ("平", 0),
+        ("安", 1),
+        ("荆", 2),
+        ("楚", 3),
+        ("武", 5),  # a new run starts a position further on: no phrase crosses runs
+        ("汉", 6),  # folded to Simplified
+        ("水", 8),
     ]
     # Offsets point at the article's own characters.
-    assert [text[s:e] for _, _, s, e in character_tokens(text)] == [
-        "平安",
-        "安荆",
-        "荆楚",
-        "武漢",
-        "水",
-    ]
-    assert [t.text for t in character_analyzer()(text)] == ["平安", "安荆", "荆楚", "武汉", "水"]
+    assert [text[s:e] for _, _, s, e in character_tokens(text)] == list("平安荆楚武漢水")
+    assert [t.text for t in character_analyzer()(text)] == list("平安荆楚武汉水")
     assert character_tokens("no Chinese here") == []
 
 
-def test_bigrams_and_their_run() -> None:
-    assert bigrams("数据中心") == ["数据", "据中", "中心"]
-    assert bigrams("水") == ["水"]
-    assert run_of(bigrams("数据中心")) == "数据中心"
+def test_character_terms_and_their_run() -> None:
+    assert character_terms("数据中心") == ["数", "据", "中", "心"]
+    assert run_of(character_terms("数据中心")) == "数据中心"
 
 
 def test_the_words_of_the_title_do_not_hold_the_query_word() -> None:
