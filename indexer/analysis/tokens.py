@@ -42,6 +42,23 @@ from indexer.config import SEGMENTERS
 _RUNS = re.compile(rf"([{HAN}]+)|([^\W_{HAN}]+)")
 _ASCII_WORD = re.compile(r"[a-z]+\Z")
 
+#: English function words, and the terms the analyzer makes of them (lowercased,
+#: stemmed: "does" → "doe"). They are indexed (phrases such as "The Who" need them), but a
+#: query never expands them into names nor highlights them on their own: "the" is
+#: everywhere.
+_FUNCTION_WORDS = (
+    [
+        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+        "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
+        "have", "he", "her", "his", "how", "if", "in", "into", "is", "it", "it's", "its",
+        "may", "more", "most", "no", "not", "of", "on", "or", "our", "she", "should", "so",
+        "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+        "those", "to", "up", "us", "was", "we", "were", "what", "when", "where", "which",
+        "while", "who", "will", "with", "would", "yet", "you", "your",
+    ]
+)  # fmt: skip
+STOP_WORDS = frozenset(_FUNCTION_WORDS) | {str(snowball_stem(w)) for w in _FUNCTION_WORDS}
+
 
 # --- segmentation --------------------------------------------------------------------
 
@@ -282,6 +299,89 @@ def index_tokens(text: str, segmenter: str = "jieba") -> list[tuple[str, int, in
             word = _stem(word)
         out.append((word, pos, start, end))
     return out
+
+
+# --- characters ------------------------------------------------------------------------
+
+_HAN_RUN = re.compile(rf"[{HAN}]+")
+
+
+def character_tokens(text: str, start_pos: int = 0) -> list[tuple[str, int, int, int]]:
+    """(term, position, start, end) of the character field: every Han character, folded.
+
+    Whatever the segmenter did, a run of characters in a query stands in sequence here
+    wherever it stands in the text: 平安荆楚行动 holds 行 and 动 side by side even where
+    jieba cut 荆楚行/动. Runs are one position apart, so no phrase crosses from one to
+    the next; offsets point into the original text.
+    """
+    folded, origin = fold(text)
+    out: list[tuple[str, int, int, int]] = []
+    pos = start_pos
+    for match in _HAN_RUN.finditer(folded):
+        first, last = match.span()
+        count = last - first
+        if origin is None:
+            starts: Iterable[int] = range(first, last)
+            ends: Iterable[int] = range(first + 1, last + 1)
+        else:
+            starts = origin[first:last]
+            ends = [e + 1 for e in origin[first:last]]
+        out.extend(zip(match.group(0), range(pos, pos + count), starts, ends, strict=True))
+        pos += count + 1
+    return out
+
+
+def character_terms(run: str) -> list[str]:
+    """The character-field terms of one folded Han run, in order (what a query searches)."""
+    return list(run)
+
+
+def run_of(terms: list[str]) -> str:
+    """The Han run a phrase of character-field terms spells (the inverse of
+    `character_terms`)."""
+    return "".join(terms)
+
+
+class CharacterTokenizer(Tokenizer):  # type: ignore[misc]
+    """The character field's tokenizer: `character_tokens` as Whoosh tokens."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, pos, start, end in character_tokens(value, start_pos):
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]  # type: ignore[attr-defined]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+def character_analyzer() -> Any:
+    """The analyzer of the character field (each Han character, after folding)."""
+    return CharacterTokenizer()
 
 
 def terms(text: str, segmenter: str = "jieba") -> list[str]:

@@ -60,7 +60,7 @@ from indexer.engine.codec import (
     packed_blocks,
     write_block,
 )
-from indexer.engine.formats import PackedCharacters, PackedPositions
+from indexer.engine.formats import PackedCharacters, PackedPositions, pack
 from indexer.errors import IndexWriteError
 
 #: The codec of the segments a batch commit writes: postings blocks left uncompressed
@@ -90,6 +90,19 @@ def postings(
     fmt = field.format
     if tokens is None or type(fmt) not in _POSITIONAL or fmt.field_boost != 1.0:
         items = tuple(field.index(value))
+    elif type(fmt) is PackedPositions:
+        # Positions only (the character field: a posting for nearly every character).
+        at: dict[str, list[int]] = {}
+        for term, pos, _, _ in tokens:
+            head = at.get(term)
+            if head is None:
+                at[term] = [1, pos]
+            else:
+                head.append(pos)
+                head[0] += 1
+        items = tuple(
+            (term.encode("utf-8"), head[0], float(head[0]), pack(head)) for term, head in at.items()
+        )
     else:
         seen: dict[str, list[tuple[int, int, int]]] = {}
         for term, pos, start, end in tokens:

@@ -13,6 +13,7 @@ from typing import Any
 
 from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
+from indexer.search.characters import with_characters
 from indexer.search.expand import expand_search
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
 from indexer.search.query import parse_query
@@ -129,8 +130,8 @@ def article_page(
     title_spans: list[Span] = []
     targets = _targets(archive, q, expand)
     if targets is not None:
-        body_spans = spans(reader, docnum, "body", targets)
-        title_spans = spans(reader, docnum, "title", targets)
+        body_spans = spans(reader, docnum, "body", targets, body)
+        title_spans = spans(reader, docnum, "title", targets, title)
     return ArticleView(
         **stored_metadata(stored),
         title=title,
@@ -178,6 +179,7 @@ def _targets(archive: Archive, q: str, expand: bool) -> Targets | None:
     if expand and archive.settings.expand_names:
         table = name_table(archive.current_dir(), archive.settings.aliases)
         query = expand_search(searcher, query, text, table).query
+    query = with_characters(query)
     return query_targets(query, reader)
 
 

@@ -16,6 +16,7 @@ from indexer.cache import LRU
 from indexer.config import Settings
 from indexer.engine.collect import ColumnRange, Found, Tally, top_stories
 from indexer.errors import QueryError
+from indexer.search.characters import with_characters
 from indexer.search.expand import PINYIN_MAX_DF, Explanation, expand_search, explain
 from indexer.search.forms import Bar, Name, NameForm, by_year_or_month, form_query, name_forms
 from indexer.search.highlight import Snippet, Targets, mark, query_targets, snippet, spans
@@ -189,6 +190,8 @@ def search(archive: Archive, request: SearchRequest) -> ResultPage:
             if expansion.labels and request.expand:
                 literal = query_targets(q, reader)
                 q, labels, kinds = expansion.query, expansion.labels, expansion.kinds
+        # Chinese words also by their characters, wherever the segmenter cut them.
+        q = with_characters(q)
     # Ranking bonuses only order the matches: counts, facets and highlights use q.
     ranked = rank_query(q) if q is not None and request.sort == "relevance" else q
     # A date range narrows the matches of words, checked article by article; alone, it is
@@ -373,8 +376,8 @@ def make_hit(
     reader = searcher.reader()
     stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
-    body_marks = spans(reader, docnum, "body", targets)
-    title_marks = spans(reader, docnum, "title", targets)
+    body_marks = spans(reader, docnum, "body", targets, body)
+    title_marks = spans(reader, docnum, "title", targets, title)
     return Hit(
         **stored_metadata(stored),
         title=title,

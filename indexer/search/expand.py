@@ -10,8 +10,9 @@ from whoosh import query as wq
 
 from indexer.analysis.fold import has_han
 from indexer.analysis.names import NameTable
+from indexer.analysis.tokens import STOP_WORDS
 from indexer.search.highlight import Span, Targets
-from indexer.search.query import DATE_RANGE, LANG_FILTER
+from indexer.search.query import words_of
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
 from indexer.store.schema import SEARCH_FIELDS
 
@@ -102,7 +103,7 @@ def expand_search(searcher: Any, q: wq.Query, typed: str, table: NameTable) -> E
     when few articles hold every word as typed, the common words are translated too
     (大数据 → big data), so that such a story can hold them all.
     """
-    text = LANG_FILTER.sub(" ", DATE_RANGE.sub(" ", typed.strip())).strip()
+    text = words_of(typed, searcher.schema)
     reader = searcher.reader()
     expansion = expand_query(q, text, searcher.schema, table, reader)
     if expansion.crosses and few_hold_every_word(searcher, q):
@@ -129,7 +130,7 @@ def few_hold_every_word(searcher: Any, q: wq.Query) -> bool:
     return True
 
 
-def _word(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
+def word_leaves(node: wq.Query) -> tuple[tuple[str, ...], list[wq.Query]] | None:
     """The words of a query node that stands for one word or phrase, and its per-field leaves."""
     leaves = [node] if isinstance(node, wq.Term | wq.Phrase) else None
     if leaves is None and type(node) is wq.Or:
@@ -154,16 +155,34 @@ def _words(node: wq.Query) -> tuple[str, ...]:
     return (value.decode("utf-8") if isinstance(value, bytes) else str(value),)
 
 
+def _written_as_name(nodes: list[wq.Query], text: str) -> bool:
+    """Whether the reader wrote some query words as a name: with a capital letter, or in
+    quotes (a hyphenated word counts as quoted). True when the parser kept no offsets."""
+    leaves = [leaf for n in nodes for leaf in n.leaves()]
+    spans = [(getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)) for leaf in leaves]
+    known = [(s, e) for s, e in spans if isinstance(s, int) and isinstance(e, int)]
+    if not known or len(known) < len(spans):
+        return True
+    start, end = min(s for s, _ in known), max(e for _, e in known)
+    typed = text[start:end]
+    quoted = start > 0 and text[start - 1] == '"'
+    # In a query of capitalised words ("Central Bank Raises Rates"), capitals mark nothing.
+    words = re.findall(r"[A-Za-z]+", text)
+    title_case = len(words) > 1 and all(w[0].isupper() for w in words)
+    return quoted or (not title_case and any(ch.isupper() for ch in typed))
+
+
 def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
     """The query text a reader typed for some nodes, when the parser kept its offsets."""
     starts = [getattr(leaf, "startchar", None) for n in nodes for leaf in n.leaves()]
     ends = [getattr(leaf, "endchar", None) for n in nodes for leaf in n.leaves()]
     if starts and None not in starts and None not in ends:
-        typed = text[min(starts) : max(ends)].strip().strip('"')  # type: ignore[type-var]
+        typed = text[min(starts) : max(ends)].replace('"', "").strip()  # type: ignore[type-var]
         if typed:
             return typed
-    found = re.search(r"\s+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
-    return found.group(0) if found else fallback
+    # Words apart in the parsed query may stand with hyphens or quotes between them.
+    found = re.search(r"[\W_]+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
+    return found.group(0).replace('"', "") if found else fallback
 
 
 def _expand_node(
@@ -175,7 +194,7 @@ def _expand_node(
     out: Expansion,
     top: bool = False,
 ) -> wq.Query:
-    if top and _word(q) is not None:
+    if top and word_leaves(q) is not None:
         return _expand_node(wq.And([q]), text, schema, table, reader, out).normalize()
     if type(q) not in (wq.And, wq.Or):
         if q.is_leaf():
@@ -188,7 +207,7 @@ def _expand_node(
         done = False
         for size in range(min(MAX_RUN, len(children) - i), 0, -1):
             run = children[i : i + size]
-            words = [_word(n) for n in run]
+            words = [word_leaves(n) for n in run]
             if any(w is None for w in words):
                 continue
             expansion = _alternatives(
@@ -207,7 +226,9 @@ def _expand_node(
         if not done:
             child = children[i]
             new.append(
-                child if _word(child) else _expand_node(child, text, schema, table, reader, out)
+                child
+                if word_leaves(child)
+                else _expand_node(child, text, schema, table, reader, out)
             )
             i += 1
     return type(q)(new, boost=q.boost)
@@ -236,22 +257,36 @@ def regroup(children: list[wq.Query]) -> list[wq.Query]:
 
 
 def other_forms(
-    key: tuple[str, ...], table: NameTable, reader: Any = None, translate: bool = False
+    key: tuple[str, ...],
+    table: NameTable,
+    reader: Any = None,
+    translate: bool = False,
+    as_name: bool = False,
 ) -> Forms | None:
     """Other forms of a word or name given as analyzed terms; None when the terms are
     neither all Chinese nor all English. A name crosses languages when `names` is not
     empty. With `translate`, a word that is not a name is translated (大数据 → big data).
+    An English word is a name only when it was written as one (`as_name`: capitalised or
+    quoted) or is the whole gloss of a name (china → 中国): a common word typed in lower
+    case ("central bank") is not the name it may also be (中環 Central), and function words
+    ("the", "us") are never expanded.
     """
     if all(has_han(t) for t in key):
         han = "".join(key)
         english = table.english_for(han)
-        regional = [table.written(s) for s in table.synonyms(han)]
+        synonyms = table.synonyms(han)
+        # The other regions' forms of the name, through the English name they share
+        # (梅克爾 → Merkel → 默克尔).
+        regional = [c for c in table.regional_forms(han, english) if c not in synonyms]
         translations = table.term_english(han) if not english and translate else []
-        return Forms(english, regional, translations)
+        return Forms(english, [table.written(s) for s in [*synonyms, *regional]], translations)
     if not all(_ASCII_WORD.match(t) for t in key):
         return None
+    if not as_name and all(t in STOP_WORDS for t in key):
+        return Forms([], [], [])
+    common = not as_name and len(key) == 1 and table.is_common_word(key[0])
     translations = []
-    chinese = table.chinese_for(key)
+    chinese = table.chinese_for(key, exact=common)
     if not chinese and translate:
         translations = [table.written(c) for c in table.term_chinese(key)]
     elif (
@@ -280,7 +315,8 @@ def _alternatives(
     leaves = words[0][1]
     if all(has_han(t) for t in key) and len(words) > 1:
         return None
-    found = other_forms(key, table, reader, out.translate)
+    as_name = not has_han(key[0]) and _written_as_name(run, text)
+    found = other_forms(key, table, reader, out.translate, as_name)
     if found is None:
         return None
     out.crosses |= bool(found.names)

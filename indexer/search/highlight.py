@@ -17,6 +17,10 @@ from typing import Any
 
 from whoosh import query as wq
 
+from indexer.analysis.fold import fold
+from indexer.analysis.tokens import STOP_WORDS, run_of
+from indexer.store.schema import CHARACTER_FIELD
+
 HIGHLIGHT_FIELDS = ("title", "body")
 MAX_EXPANSION = 64  # terms a prefix or wildcard may contribute to highlighting
 
@@ -62,10 +66,12 @@ class Snippet:
 
 @dataclass
 class Targets:
-    """What a query asks to highlight: single terms and phrases, per field."""
+    """What a query asks to highlight: single terms and phrases, per field, and runs of Han
+    characters (folded) wherever they stand in the title or body."""
 
     terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(list))
+    runs: set[str] = field(default_factory=set)
 
 
 def query_targets(q: wq.Query, reader: Any) -> Targets:
@@ -81,16 +87,22 @@ def _walk(q: wq.Query, reader: Any, out: Targets) -> None:
     if isinstance(q, wq.AndNot):
         _walk(q.a, reader, out)
         return
+    if isinstance(q, wq.Phrase | wq.Term) and q.fieldname == CHARACTER_FIELD:
+        grams = [str(w) for w in q.words] if isinstance(q, wq.Phrase) else [_text(q.text)]
+        out.runs.add(run_of(grams))
+        return
     if isinstance(q, wq.Phrase):
         if q.fieldname in HIGHLIGHT_FIELDS:
             words = tuple(str(w) for w in q.words)
             if len(words) == 1:
-                out.terms[q.fieldname].add(words[0])
+                if words[0] not in STOP_WORDS:
+                    out.terms[q.fieldname].add(words[0])
             elif words:
                 out.phrases[q.fieldname].append(words)
         return
     if isinstance(q, wq.Term):
-        if q.fieldname in HIGHLIGHT_FIELDS:
+        # A function word alone ("the") is not marked; inside a phrase it is.
+        if q.fieldname in HIGHLIGHT_FIELDS and _text(q.text) not in STOP_WORDS:
             out.terms[q.fieldname].add(_text(q.text))
         return
     if isinstance(q, wq.MultiTerm):
@@ -126,9 +138,16 @@ def _characters(reader: Any, fieldname: str, text: str, docnum: int) -> list[tup
     return chars
 
 
-def spans(reader: Any, docnum: int, fieldname: str, targets: Targets) -> list[Span]:
-    """Every span of the field's text that the targets match, in text order."""
+def spans(
+    reader: Any, docnum: int, fieldname: str, targets: Targets, text: str | None = None
+) -> list[Span]:
+    """Every span of the field's text that the targets match, in text order.
+
+    Runs of Han characters are found in the field's `text` itself (folded, mapped back to
+    the article's own characters), where the segmenter may have cut them apart."""
     found: list[Span] = []
+    if text and targets.runs and fieldname in HIGHLIGHT_FIELDS:
+        found.extend(run_spans(text, targets.runs))
     for text in targets.terms.get(fieldname, ()):
         found.extend(Span(s, e, text) for _, s, e in _characters(reader, fieldname, text, docnum))
     for phrase in targets.phrases.get(fieldname, ()):
@@ -143,6 +162,22 @@ def spans(reader: Any, docnum: int, fieldname: str, targets: Targets) -> list[Sp
             if all(ends):
                 found.append(Span(start, ends[-1][1], label))  # type: ignore[index]
     found.sort(key=lambda s: (s.start, -s.end))
+    return found
+
+
+def run_spans(text: str, runs: Iterable[str]) -> list[Span]:
+    """Where each (folded) Han run stands in text, as spans of the original characters."""
+    folded, origin = fold(text)
+    found = []
+    for run in runs:
+        start = folded.find(run)
+        while start >= 0:
+            end = start + len(run)
+            if origin is None:
+                found.append(Span(start, end, run))
+            else:
+                found.append(Span(origin[start], origin[end - 1] + 1, run))
+            start = folded.find(run, end)
     return found
 
 

@@ -16,6 +16,7 @@ from whoosh.qparser import (
     PlusMinusPlugin,
 )
 
+from indexer.analysis.fold import HAN, has_han
 from indexer.config import Settings
 from indexer.errors import QueryError
 from indexer.store.schema import SEARCH_FIELDS
@@ -28,6 +29,17 @@ _WILDCARD = re.compile(r"[*?]")
 # lang:en, lang:zh-hant: a filter like a date range, whatever the default operator.
 LANG_FILTER = re.compile(r"(?<![\S])(?:lang|language):(\S+)", re.IGNORECASE)
 MIN_PREFIX = 2  # literal characters before a * or ?
+#: Words the parser reads as operators when written in capitals between other words.
+OPERATORS = ("AND", "OR", "NOT")
+#: A quoted phrase (with an optional slop, "a b"~3), a bracket, or a run of other text.
+_PIECE = re.compile(r'"([^"]*)"(~\d+)?|([()])|([^\s"()]+)|(\s+)|(")')
+#: A well-formed wildcard word: letters first, then * anywhere or ? followed by a letter.
+_WILDCARD_WORD = re.compile(r"\w+(?:\*\w*|\?\w+)(?:[*?]?\w*)*\**")
+_SIGNED = re.compile(r"([+-])(?=[\w\"(])")
+_FIELD = re.compile(r"(\w+):")
+_BOOST = re.compile(r"\^\d+(?:\.\d+)?\Z")
+_EDGE = re.compile(r"^\W+|\W+$")
+_RUN = re.compile(rf"[{HAN}]+|[^\W{HAN}]+")
 MAX_EXPANSION = 1000  # index words one wildcard may stand for
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -52,7 +64,7 @@ def parse_query(
     text = DATE_RANGE.sub(" ", text).strip()
     for match in LANG_FILTER.finditer(text):
         filters.append(lang_filter(match.group(1)))
-    text = LANG_FILTER.sub(" ", text).strip()
+    text = words_of(text, schema)
     if not text:
         return None, filters
     group = AndGroup if settings.default_operator == "and" else OrGroup
@@ -80,6 +92,110 @@ def parse_query(
     if q is wq.NullQuery:
         return None, filters
     return _negations_exclude(q), filters
+
+
+def words_of(text: str, schema: Any) -> str:
+    """The query text without its date and language filters, in the parser's syntax: what
+    `parse_query` parses, and what the parsed query's character offsets point into."""
+    text = DATE_RANGE.sub(" ", text.strip()).strip()
+    text = LANG_FILTER.sub(" ", text).strip()
+    return reader_syntax(text, set(schema.names()) | {"date", "language"})
+
+
+def reader_syntax(text: str, fields: set[str]) -> str:
+    """Text as readers type and paste it, rewritten so that only well-formed operators are
+    operators for the parser.
+
+    Operators: "quoted phrases", brackets that pair up, AND/OR/NOT in capitals, + or -
+    at the start of a word (after a space, the start, or a bracket), `field:` for a known
+    field, `word*` and `wo?d` wildcards (letters first), `word^2`. Everything else is
+    text: a hyphenated word or name (co-founder, U.S.-China, Den-yih) or any word with
+    punctuation inside (O'Neill, AT&T) becomes a phrase of its parts, a spaced dash or a
+    stray quote is dropped, and *, ?, :, ^, ~, [ ] or { } at the edge of a word
+    (*ST大控, "What next?") are punctuation, not syntax.
+    """
+    pieces = list(_PIECE.finditer(text))
+    # Brackets count only in pairs.
+    paired: set[int] = set()
+    opened: list[int] = []
+    for i, piece in enumerate(pieces):
+        if piece.group(3) == "(":
+            opened.append(i)
+        elif piece.group(3) == ")" and opened:
+            paired.update((opened.pop(), i))
+    out: list[str] = []
+    glue = False  # the last piece was a sign or field that binds to what follows
+    at_start = True  # a + or - here is an operator
+    for i, piece in enumerate(pieces):
+        phrase, slop, bracket, word = piece.group(1), piece.group(2), piece.group(3), piece.group(4)
+        if piece.group(5) is not None or piece.group(6) is not None:  # a space, a stray quote
+            at_start, glue = piece.group(5) is not None, False
+            continue
+        if phrase is not None:
+            if phrase.strip():
+                _emit(out, f'"{phrase}"{slop or ""}', glue)
+            glue = at_start = False
+            continue
+        if bracket is not None:
+            if i in paired:
+                _emit(out, bracket, glue and bracket == "(")
+            glue, at_start = False, bracket == "("
+            continue
+        following = pieces[i + 1] if i + 1 < len(pieces) else None
+        binds = following is not None and (
+            following.group(1) is not None or (following.group(3) == "(" and i + 1 in paired)
+        )
+        text_out, glue = _word(word, fields, at_start, binds)
+        if text_out:
+            _emit(out, text_out, False)
+        at_start = False
+    return " ".join(out).strip()
+
+
+def _emit(out: list[str], text: str, glue: bool) -> None:
+    if glue and out:
+        out[-1] += text
+    else:
+        out.append(text)
+
+
+def _word(word: str, fields: set[str], at_start: bool, binds: bool) -> tuple[str, bool]:
+    """One whitespace-delimited word in the parser's syntax, and whether it is a sign or
+    field prefix that binds to the phrase or bracket right after it."""
+    if word in OPERATORS:
+        return word, False
+    if word in ("+", "-"):
+        return (word, True) if at_start and binds else ("", False)
+    prefix = ""
+    signed = _SIGNED.match(word) if at_start else None
+    if signed:
+        prefix, word = signed.group(1), word[1:]
+    field = _FIELD.match(word)
+    if field and field.group(1).lower() in fields:
+        prefix += field.group(1).lower() + ":"
+        word = word[field.end() :]
+    if not word:
+        return (prefix, True) if prefix and binds else ("", False)
+    boost = _BOOST.search(word)
+    suffix = ""
+    if boost and boost.start() > 0 and word[boost.start() - 1].isalnum():
+        suffix, word = boost.group(0), word[: boost.start()]
+    word = word.rstrip("?")  # "What next?" asks; it is not a wildcard
+    if _WILDCARD_WORD.fullmatch(word):
+        return prefix + word + suffix, False
+    word = _EDGE.sub("", word.replace("*", " ").replace("?", " ")).strip()
+    if not word:
+        return ("", False) if not (prefix and binds) else (prefix, True)
+    if has_han(word):
+        # Chinese text runs on without spaces: its punctuation and a change of script
+        # (*ST大控, “宾利撞出租车”:宾利为租赁) separate words, each searched on its own.
+        parts = _RUN.findall(word)
+        if len(parts) > 1:
+            joined = " ".join(parts)
+            return (f"{prefix}({joined})" if prefix else joined), False
+    elif re.search(r"\W", word):
+        word = f'"{word}"'  # co-founder, U.S.-China, O'Neill: a phrase of their parts
+    return prefix + word + suffix, False
 
 
 def _negations_exclude(q: wq.Query) -> wq.Query:

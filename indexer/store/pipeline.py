@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from indexer.analysis.dedupe import Fingerprint, fingerprint
 from indexer.analysis.names import mine_names
-from indexer.analysis.tokens import get_segmenter, index_tokens, word_parts
+from indexer.analysis.tokens import character_tokens, get_segmenter, index_tokens, word_parts
 from indexer.config import cores
 from indexer.engine.writer import Posted, postings
 from indexer.ingest.article import Article, ItemError
 from indexer.store.manifest import Gone, Manifest, Marker, Reading
-from indexer.store.schema import build_schema
+from indexer.store.schema import CHARACTER_FIELD, build_schema, character_text
 
 TEXT_FIELDS = ("title", "body", "author", "source")
 LINES_PER_UNIT = 200
@@ -58,6 +58,10 @@ def prepare(article: Article, segmenter: str, shingles: tuple[int, int] | None =
         value = getattr(article, name)
         if value:
             fields[name] = postings(schema[name], value, index_tokens(value, segmenter))
+    characters = character_text(article)
+    if characters:
+        field = schema[CHARACTER_FIELD]
+        fields[CHARACTER_FIELD] = postings(field, characters, character_tokens(characters))
     marks = fingerprint(article, *shingles) if shingles else None
     return Prepared(article, fields, marks, mine_names(article))
 

@@ -7,6 +7,7 @@ changes: an index built with another version is refused with a message that name
 
 Version 3: posting values as packed integers (:mod:`indexer.engine.formats`), in posting blocks
 that keep them apart from article numbers (:mod:`indexer.engine.codec`).
+Version 5: the character field (`cjk`): the Han characters of the title and body.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ from typing import Any
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Characters
 
-from indexer.analysis.tokens import bilingual_analyzer
+from indexer.analysis.fold import has_han
+from indexer.analysis.tokens import bilingual_analyzer, character_analyzer
 from indexer.engine.formats import PackedCharacters, PackedPositions
 from indexer.ingest.article import Article, format_date
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Text fields a free query searches, with their weight relative to the body (see
 #: indexer.search.core.FIELD_BOOSTS for why the title weighs as much as the body).
 SEARCH_FIELDS = {"title": 1.0, "body": 1.0, "author": 1.5, "source": 1.0}
+#: The character field: every Han character of the title and the body, with positions
+#: (indexer.analysis.tokens.character_tokens), which a query's Chinese words also search,
+#: below the words (indexer.search.characters).
+CHARACTER_FIELD = "cjk"
 
 
 def build_schema(segmenter: str = "jieba") -> Schema:
@@ -40,6 +46,9 @@ def build_schema(segmenter: str = "jieba") -> Schema:
         body=_packed(TEXT(chars=True, **text)),
         author=_packed(TEXT(**text)),
         source=_packed(TEXT(**text)),
+        # Positions only: phrases of characters; highlights come from the word fields' offsets
+        # or from the text itself.
+        cjk=_packed(TEXT(analyzer=character_analyzer(), phrase=True)),
         # Exact values for facets and filters.
         source_name=ID(sortable=True),
         lang=KEYWORD(stored=True, lowercase=True, scorable=False),
@@ -77,6 +86,9 @@ def to_document(article: Article) -> dict[str, Any]:
         "langtag": tag,
         "location": article.location,
     }
+    characters = character_text(article)
+    if characters:
+        doc[CHARACTER_FIELD] = characters
     if article.author:
         doc["author"] = article.author
     if article.source:
@@ -88,6 +100,13 @@ def to_document(article: Article) -> dict[str, Any]:
         doc["published"] = article.published
         doc["year"] = str(article.published.year)
     return doc
+
+
+def character_text(article: Article) -> str | None:
+    """What the character field indexes of an article: its title and body, when they hold
+    Han characters (a line break between them, so no phrase spans the two)."""
+    text = f"{article.title}\n{article.body}"
+    return text if has_han(text) else None
 
 
 def stored_metadata(stored: dict[str, Any]) -> dict[str, Any]:

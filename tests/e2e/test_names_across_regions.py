@@ -1,0 +1,156 @@
+"""Names written differently across regions and languages reach each other; common words
+and function words are not names. Through the name table, the library, the CLI and the
+JSON API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.analysis.names import english_key, han_key, name_table, regional_variants
+from indexer.cli import cli
+from indexer.ingest.article import Article
+from indexer.search.core import SearchRequest, search
+from indexer.store.archive import Archive
+from tests.helpers import ROOT, make_settings
+from webapp import create_app
+
+
+def zh(id: str, title: str, body: str, script: str = "hans") -> Article:
+    return Article(id, title, body, lang="zh", script=script)
+
+
+# Written for these tests: one story per region and language.
+ARTICLES = [
+    zh("merkel-hans", "默克尔访问北京", "德国总理默克尔今天抵达北京。"),
+    zh("merkel-hant", "梅克爾訪問台北商會", "德國總理梅克爾會見台商代表。", "hant"),
+    Article("merkel-en", "Merkel meets business leaders", "Chancellor Merkel met executives."),
+    zh("trump-hans", "特朗普宣布新关税", "美国总统特朗普宣布对钢铁加征关税。"),
+    zh("trump-hant", "川普宣布新關稅", "美國總統川普宣布對鋼鐵加徵關稅。", "hant"),
+    zh("sydney-hant", "雪梨港口擴建", "雪梨港務局宣布擴建貨櫃碼頭。", "hant"),
+    Article("sydney-en", "Sydney port expansion", "The Sydney port authority expands."),
+    zh("ecb-hans", "欧洲央行维持利率不变", "欧洲央行周四宣布维持利率不变。"),
+    Article("ecb-en", "ECB holds rates", "The European Central Bank held rates on Thursday."),
+    zh("honhai-hant", "鴻海營收創新高", "鴻海公布上月營收創下新高。", "hant"),
+    Article(
+        "foxconn-en", "Foxconn revenue at record", "Hon Hai, known as Foxconn, said revenue rose."
+    ),
+    zh("wu-hant", "吳敦義出席港口啟用", "吳敦義今日出席港口啟用典禮。", "hant"),
+    Article(
+        "rates-en", "The central bank raises rates", "The central bank of the country raised rates."
+    ),
+    zh("central-hant", "中環碼頭人潮洶湧", "週末中環碼頭擠滿遊客。", "hant"),
+]
+
+
+@pytest.fixture(scope="module")
+def names_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index = tmp_path_factory.mktemp("names") / "index"
+    archive = Archive(make_settings(index))
+    assert archive.add(ARTICLES).failed == 0
+    archive.close()
+    return index
+
+
+@pytest.fixture
+def archive(names_index: Path) -> Iterator[Archive]:
+    archive = Archive(make_settings(names_index))
+    yield archive
+    archive.close()
+
+
+def ids(archive: Archive, q: str) -> set[str]:
+    return {h.id for h in search(archive, SearchRequest(q=q, limit=50)).hits}
+
+
+def why(archive: Archive, q: str, id: str) -> list[str]:
+    hits = search(archive, SearchRequest(q=q, limit=50)).hits
+    return next([str(e) for e in h.explanation] for h in hits if h.id == id)
+
+
+def test_regional_forms_share_their_english_name() -> None:
+    table = name_table(None, None)
+    assert "默克尔" in table.regional_forms(han_key("梅克爾"), table.english_for(han_key("梅克爾")))
+    assert "川普" in table.chinese_for(english_key("Trump"))
+    assert "特朗普" in table.chinese_for(english_key("Trump"))
+    assert "吴敦义" in table.chinese_for(english_key("Wu Den-yih"))
+    assert "欧洲央行" in table.chinese_for(english_key("ECB"))
+    assert "Hon Hai" in table.english_for(han_key("鴻海"))
+
+
+def test_a_transliteration_with_or_without_its_interpunct_is_one_name() -> None:
+    table = name_table(None, None)
+    assert han_key("比爾·蓋茲") == han_key("比爾蓋茲") == "比尔盖兹"
+    assert table.english_for(han_key("比爾蓋茲")) == ["Bill Gates"]
+    assert "比尔盖茨" in table.regional_forms("比尔盖兹", ["Bill Gates"])
+
+
+def test_opencc_hong_kong_phrases_are_regional_variants_too() -> None:
+    assert "滑鼠" in dict(regional_variants("鼠标")).values()
+
+
+@pytest.mark.parametrize(
+    ("q", "wanted"),
+    [
+        ("梅克爾", {"merkel-hans", "merkel-hant", "merkel-en"}),
+        ("默克尔", {"merkel-hans", "merkel-hant", "merkel-en"}),
+        ("Merkel", {"merkel-hans", "merkel-hant", "merkel-en"}),
+        ("川普", {"trump-hans", "trump-hant"}),
+        ("特朗普", {"trump-hans", "trump-hant"}),
+        ("Trump", {"trump-hans", "trump-hant"}),
+        ("悉尼", {"sydney-hant", "sydney-en"}),
+        ("ECB", {"ecb-hans", "ecb-en"}),
+        ("欧洲央行", {"ecb-hans", "ecb-en"}),
+        ("Hon Hai", {"honhai-hant", "foxconn-en"}),
+        ("鸿海", {"honhai-hant", "foxconn-en"}),
+        ("Wu Den-yih", {"wu-hant"}),
+    ],
+)
+def test_each_form_reaches_every_region(archive: Archive, q: str, wanted: set[str]) -> None:
+    assert wanted <= ids(archive, q)
+
+
+def test_each_expansion_is_explained_on_the_hit(archive: Archive) -> None:
+    assert "matched 默克尔 for 梅克爾" in why(archive, "梅克爾", "merkel-hans")
+    assert "matched 川普 for 特朗普" in why(archive, "特朗普", "trump-hant")
+    assert "matched 吳敦義 for Wu Den-yih" in why(archive, "Wu Den-yih", "wu-hant")
+
+
+def test_a_common_word_in_lower_case_is_not_a_name(archive: Archive) -> None:
+    assert "central-hant" not in ids(archive, "central bank")
+    assert "central-hant" not in ids(archive, "Central Bank")  # a title-cased phrase
+    assert "central-hant" in ids(archive, "Central")  # written as a name
+
+
+def test_function_words_are_neither_expanded_nor_highlighted(archive: Archive) -> None:
+    hit = next(h for h in search(archive, SearchRequest(q="the central bank")).hits)
+    assert hit.id == "rates-en"
+    marked = {m.lower() for m in hit.title_marked.matched + hit.snippet.matched}
+    assert marked == {"central", "bank"}
+    phrase = search(archive, SearchRequest(q='"the central bank"')).hits[0]
+    assert phrase.title_marked.matched == ["The central bank"]  # inside a phrase it is
+
+
+def run(runner: CliRunner, index: Path, *args: str) -> object:
+    return runner.invoke(cli, ["--config", str(ROOT / "config.toml"), "--index", str(index), *args])
+
+
+def test_cli_regional_name(runner: CliRunner, names_index: Path) -> None:
+    result = run(runner, names_index, "search", "梅克爾", "--json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    hits = json.loads(result.output)["hits"]  # type: ignore[attr-defined]
+    assert {"merkel-hans", "merkel-hant", "merkel-en"} <= {h["id"] for h in hits}
+    why = {h["id"]: h["why"] for h in hits}
+    assert "matched 默克尔 for 梅克爾" in [w["text"] for w in why["merkel-hans"]]
+
+
+def test_api_common_word_and_regional_name(names_index: Path) -> None:
+    client = create_app(make_settings(names_index)).test_client()
+    data = client.get("/api/search", query_string={"q": "central bank"}).get_json()
+    assert "central-hant" not in {h["id"] for h in data["hits"]}
+    data = client.get("/api/search", query_string={"q": "川普"}).get_json()
+    assert {"trump-hans", "trump-hant"} <= {h["id"] for h in data["hits"]}
