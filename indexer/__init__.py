@@ -22,7 +22,7 @@ _PUBLIC = {
     "ResultPage": "indexer.search.core",
     "Hit": "indexer.search.core",
     "search": "indexer.search.core",
-    "more_like_this": "indexer.search.core",
+    "more_like_this": "indexer.search.related",
     "Settings": "indexer.config",
     "load_settings": "indexer.config",
     "Article": "indexer.ingest.article",
