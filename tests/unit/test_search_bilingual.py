@@ -250,3 +250,10 @@ def test_common_words_alone_are_not_translated(
         for hit in found.values()
         for line in hit.explanation  # type: ignore[attr-defined]
     ), description
+
+
+def test_the_public_api_names_the_one_more_like_this() -> None:
+    import indexer
+    from indexer.search import related
+
+    assert indexer.more_like_this is related.more_like_this
