@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -39,6 +40,8 @@ class _Group(click.Group):
             raise  # usage errors and exits: click reports them
         except NewsArchiveError as exc:
             click.echo(f"Error: {exc}", err=True)
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except OSError as exc:  # the disk, not newsarchive: say which file and why
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"Error: {where}{exc.strerror or exc}", err=True)

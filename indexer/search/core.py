@@ -138,9 +138,10 @@ class ResultPage:
 
 
 def ready(archive: Archive, everything: bool = False) -> None:
-    """Load once per process what searches need: the live index, the name table, the word
-    segmenter (and, with `everything`, the dictionary that splits long Chinese words,
-    which only some queries need). A search's `took_ms` after this is its own time."""
+    """Load once per process what searches need: the live index, the name table, the
+    Chinese word segmenter (English names expand to Chinese ones, so every query may need
+    it) and, with `everything`, the dictionary that splits long Chinese words, which few
+    queries need. A search's `took_ms` after this is its own time."""
     from indexer.analysis.tokens import get_segmenter, word_parts
 
     archive.searcher()

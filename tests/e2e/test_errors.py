@@ -310,3 +310,23 @@ def test_a_bug_is_reported_without_a_traceback(
     result = runner.invoke(cli, ["--config", str(config), "stats"])
     assert result.exit_code == EXIT_ERROR
     assert result.output == "Error: internal error (KeyError: 'by_year'); please report it\n"
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
+    """`newsarchive search … | head -1`: the pipe closes early; no traceback, no message."""
+    config = write_config(tmp_path, [SAMPLE_CORPUS / "text"], workers=0)
+    base = [sys.executable, "-m", "indexer", "--config", str(config)]
+    subprocess.run([*base, "index", "-q"], check=True, env=_env())
+    proc = subprocess.Popen(
+        [*base, "search", "harbour OR 腾讯"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command writes anything
+    errors = proc.stderr.read()
+    proc.stderr.close()
+    proc.wait()
+    assert errors == ""

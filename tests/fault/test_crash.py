@@ -225,10 +225,15 @@ def test_reindex_killed_then_rerun(tmp_path: Path, when: str) -> None:
     assert_sound(home, expected)
 
 
-@pytest.mark.parametrize("when", ["mid-batch", "during-commit"])
-def test_reindex_killed_keeps_every_source(tmp_path: Path, when: str) -> None:
+@pytest.mark.parametrize(
+    ("when", "gone"),
+    [("mid-batch", "one file"), ("during-commit", "one file"), ("mid-batch", "every file")],
+    ids=["mid-batch", "during-commit", "while carrying over"],
+)
+def test_reindex_killed_keeps_every_source(tmp_path: Path, when: str, gone: str) -> None:
     """A rebuild from a folder outside sources.paths and an import, killed, leaves the live
-    index and its record of sources as they were; run again, it loses nothing."""
+    index and its record of sources as they were; run again, it loses nothing. With every
+    source file gone, the only commits of the rebuild carry stored copies over."""
     expected = make_sources(tmp_path / "src")
     extra = tmp_path / "extra"
     extra.mkdir()
@@ -248,10 +253,16 @@ def test_reindex_killed_keeps_every_source(tmp_path: Path, when: str) -> None:
             capture_output=True,
         )
     (extra / "part-3.jsonl").unlink()  # its articles now live only in their stored copies
+    if gone == "every file":
+        (tmp_path / "src").rename(tmp_path / "src-moved")
     live = (home / "CURRENT").read_text()
     recorded = (home / "sources.json").read_text()
     proc = start(config, "reindex", "--quiet")
-    KILLS[when](proc, home)
+    killer = KILLS[when]
+    if gone == "every file":
+        # Past the (empty) reading's commit and a few carried-over batches.
+        killer = kill_when(lambda b, n: any(c >= 4 for f, c in tocs(n).items() if f not in tocs(b)))
+    killer(proc, home)
     assert proc.wait() == -signal.SIGKILL, "the rebuild finished before it could be killed"
     assert proc.stderr is not None
     proc.stderr.close()
