@@ -12,7 +12,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Protocol
+
+from indexer.search.core import Metadata
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -22,14 +23,8 @@ FORMATS = {
 CSV_COLUMNS = ("id", "title", "published", "source", "author", "lang", "url", "permalink")
 
 
-class Citable(Protocol):
-    id: str
-    title: str
-    url: str | None
-    source: str | None
-    author: str | None
-    published: str | None
-    lang: str
+#: Anything with an article's metadata: a hit, an article page.
+Citable = Metadata
 
 
 Permalink = Callable[[Citable], str]

@@ -30,12 +30,7 @@ def api_search() -> Any:
 @bp.get("/articles/<path:id>")
 def api_article(id: str) -> Any:
     archive = _archive()
-    view = article_page(
-        archive,
-        params.article_id(request.args, id),
-        params.query_text(request.args, archive.settings),
-        params.related_count(request.args),
-    )
+    view = article_page(archive, *params.article_request(request.args, id, archive.settings))
     return jsonify(
         {**view.to_dict(), "permalink": url_for("ui.article", id=view.id, _external=True)}
     )

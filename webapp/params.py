@@ -106,3 +106,10 @@ def query_text(args: Mapping[str, str], settings: Settings) -> str:
 
 def related_count(args: Mapping[str, str]) -> int:
     return _int(args, "related", 5, 0, 50)
+
+
+def article_request(
+    args: Mapping[str, str], path_id: str | None, settings: Settings
+) -> tuple[str, str, int]:
+    """The article page's parameters, checked: (article id, query to mark, related count)."""
+    return article_id(args, path_id), query_text(args, settings), related_count(args)

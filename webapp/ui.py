@@ -55,12 +55,7 @@ def search_page() -> Any:
 @bp.get("/articles/<path:id>")
 def article(id: str) -> Any:
     archive = _archive()
-    view = article_page(
-        archive,
-        params.article_id(request.args, id),
-        params.query_text(request.args, archive.settings),
-        params.related_count(request.args),
-    )
+    view = article_page(archive, *params.article_request(request.args, id, archive.settings))
     return render_template("article.html", article=view, args=request.args)
 
 

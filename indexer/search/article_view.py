@@ -14,6 +14,7 @@ from typing import Any
 from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
 from indexer.search.characters import with_characters
+from indexer.search.core import Metadata
 from indexer.search.expand import expand_search
 from indexer.search.highlight import Snippet, Span, Targets, mark, query_targets, spans
 from indexer.search.query import parse_query
@@ -58,16 +59,9 @@ class Related:
 
 
 @dataclass
-class ArticleView:
+class ArticleView(Metadata):
     """An article's metadata and clean text, marked where the query matched."""
 
-    id: str
-    title: str
-    url: str | None
-    source: str | None
-    author: str | None
-    published: str | None
-    lang: str
     query: str
     title_marked: Snippet
     paragraphs: list[Snippet]
@@ -91,13 +85,7 @@ class ArticleView:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "source": self.source,
-            "author": self.author,
-            "published": self.published,
-            "lang": self.lang,
+            **self.metadata(),
             "query": self.query,
             "body": self.body,
             "paragraphs": [p.html() for p in self.paragraphs],

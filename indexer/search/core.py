@@ -62,8 +62,9 @@ class SearchRequest:
 
 
 @dataclass
-class Hit:
-    """One matching article, with what the reader needs to judge it."""
+class Metadata:
+    """What a reader sees of any article: the fields a hit, an article page and a citation
+    share (the date as YYYY-MM-DD, the language and script as en, zh-Hans or zh-Hant)."""
 
     id: str
     title: str
@@ -72,6 +73,23 @@ class Hit:
     author: str | None
     published: str | None
     lang: str
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "author": self.author,
+            "published": self.published,
+            "lang": self.lang,
+        }
+
+
+@dataclass
+class Hit(Metadata):
+    """One matching article, with what the reader needs to judge it."""
+
     score: float
     snippet: Snippet
     title_marked: Snippet
@@ -84,13 +102,7 @@ class Hit:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "source": self.source,
-            "author": self.author,
-            "published": self.published,
-            "lang": self.lang,
+            **self.metadata(),
             "score": round(self.score, 4),
             "snippet": self.snippet.html(),
             "matched": sorted(set(self.snippet.matched + self.title_marked.matched)),
