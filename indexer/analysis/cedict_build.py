@@ -31,11 +31,11 @@ from indexer.analysis.names import (
     DATA,
     TERMS_KEYS,
     TERMS_TABLE,
-    _is_name,
-    _with_short_forms,
     analysed_rows,
     analysed_terms,
+    looks_like_name,
     read_table,
+    with_short_forms,
 )
 
 CEDICT_NOTICE = """\
@@ -81,7 +81,7 @@ def gloss_names(definitions: Iterable[str]) -> list[tuple[str, int]]:
     names: dict[str, int] = {}
 
     def add(name: str, rank: int) -> None:
-        for i, form in enumerate(_with_short_forms(name)):
+        for i, form in enumerate(with_short_forms(name)):
             names[form] = min(names.get(form, 9), rank if i == 0 else 2)
 
     for number, d in enumerate(definitions):
@@ -97,13 +97,13 @@ def gloss_names(definitions: Iterable[str]) -> list[tuple[str, int]]:
             continue  # a list of names ("China, Japan and Korea"), not one name
         head = re.sub(r"^(?:the|The) ", "", head.strip())
         place = re.match(r"^(.+?) (?:in|of|near|on) [A-Z]", head)
-        if not _is_name(head) and place and place.group(1).split()[-1][:1].isupper():
+        if not looks_like_name(head) and place and place.group(1).split()[-1][:1].isupper():
             head = place.group(1)
         kind = re.match(rf"^(.+?) (?:{_PLACE_KINDS})\b", head)
-        if not _is_name(head) and kind and _is_name(kind.group(1)):
+        if not looks_like_name(head) and kind and looks_like_name(kind.group(1)):
             head = kind.group(1)  # "Shanghai municipality, …" → Shanghai
         for part in head.split(" or "):
-            if _is_name(part):
+            if looks_like_name(part):
                 add(part, 0 if part == d else 2 if _SECONDARY.search(d) else 1)
     return sorted(names.items(), key=lambda nr: nr[1])
 

@@ -166,7 +166,9 @@ _SUFFIXES = (
 )  # fmt: skip
 
 
-def _is_name(text: str) -> bool:
+def looks_like_name(text: str) -> bool:
+    """Whether English text has the shape of a name: one to six capitalised words (or
+    numbers), joined by the small words names contain ("Bank of China")."""
     words = text.split()
     if not 1 <= len(words) <= 6 or not _NAME_WORD.match(words[0]) or words[-1] in _CONNECT:
         return False
@@ -175,12 +177,12 @@ def _is_name(text: str) -> bool:
     return all(_NAME_WORD.match(w) or w in _CONNECT for w in words)
 
 
-def _with_short_forms(name: str) -> list[str]:
+def with_short_forms(name: str) -> list[str]:
     """A company's name, and the name without its legal suffix (Tencent Holdings Ltd → Tencent)."""
     out = [name]
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            out.extend(_with_short_forms(name[: -len(suffix)].rstrip(" ,")))
+            out.extend(with_short_forms(name[: -len(suffix)].rstrip(" ,")))
             break
     return out
 
@@ -213,11 +215,11 @@ def mine_names(article: Article) -> list[tuple[str, str]]:
     for m in _EN_THEN_ZH.finditer(text):
         english = re.sub(r"^(?:The|A|An|In|On|At|By|For|From|And|But|As) ", "", m.group(1))
         chinese = fold(m.group(2).replace("·", ""))[0]
-        if _is_name(english) and len(english) <= 60:
-            pairs.extend((name, chinese) for name in _with_short_forms(english))
+        if looks_like_name(english) and len(english) <= 60:
+            pairs.extend((name, chinese) for name in with_short_forms(english))
     for m in _ZH_THEN_EN.finditer(text):
         english = m.group(2).strip()
-        if not (_is_name(english) or _LOWER_OK.match(english)) or english.isdigit():
+        if not (looks_like_name(english) or _LOWER_OK.match(english)) or english.isdigit():
             continue
         run_together = re.search(r"[a-z][A-Z]", english) and " " not in english
         if run_together and not _LOWER_OK.match(english):
