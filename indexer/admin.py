@@ -1,4 +1,4 @@
-"""Admin operations on an index home: reindex, check, stats, delete, optimize, export, import.
+"""Admin operations on an index home: reindex, check, delete, optimize, export, import.
 
 Every operation that writes holds the home's writer lock (see :mod:`indexer.store.lock`);
 readers are never blocked. A rebuild is written into a new generation folder, checked,

@@ -18,7 +18,7 @@ OPERATORS = ("and", "or")
 
 @dataclass(frozen=True)
 class Settings:
-    """Every setting newsarchive reads; see the README for what each key means.
+    """Every setting newsarchive reads; docs/configuration.md says what each key means.
 
     The defaults are the shipped config.toml's values (tests/unit/test_config.py holds
     them together): running without a config file behaves as running with it. Relative

@@ -10,7 +10,7 @@ Four sources, merged at query time:
    with CC-CEDICT's attribution and licence notice in its header, and already analysed
    (each name with its terms, each form folded) as ``cedict_names_keys.tsv``; ``python
    -m indexer.analysis.cedict_build`` regenerates both. Loading the analysed rows takes
-   a few tens of milliseconds; analysing them took seconds at every start.
+   about a tenth of a second; analysing them would take seconds at every start.
 2. The archive itself: English text that gives a Chinese name in parentheses
    ("Jack Ma (馬雲)") and Chinese text that gives an English one (阿里巴巴（Alibaba）),
    mined while indexing (``mine_names``) into ``names-mined.tsv`` in the generation
