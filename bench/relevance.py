@@ -56,9 +56,10 @@ sys.path.insert(0, str(ROOT))
 
 from indexer import Archive, SearchRequest, load_settings, read_inputs, search  # noqa: E402
 
-if inspect.ismodule(search):
+if inspect.ismodule(search) and not callable(search):
     # Importing the submodule indexer.search binds it as an attribute of the package, which
-    # hides the lazily loaded export of the same name; take the function from it.
+    # hides the lazily loaded export of the same name; take the function from it. (Since
+    # the package is itself callable, it is the function.)
     search = search.search
 
 CORPUS = (ROOT.parent / "shared" / "corpus").resolve()
