@@ -44,6 +44,12 @@ ARTICLES = [
         "rates-en", "The central bank raises rates", "The central bank of the country raised rates."
     ),
     zh("central-hant", "中環碼頭人潮洶湧", "週末中環碼頭擠滿遊客。", "hant"),
+    zh("lee-hant", "李登輝出席座談", "前總統李登輝今日出席座談會。", "hant"),
+    Article(
+        "lee-only",
+        "Lee scores twice",
+        "Lee scored twice as Lee's side won; Lee was man of the match.",
+    ),
 ]
 
 
@@ -118,6 +124,13 @@ def test_each_expansion_is_explained_on_the_hit(archive: Archive) -> None:
     assert "matched 默克尔 for 梅克爾" in why(archive, "梅克爾", "merkel-hans")
     assert "matched 川普 for 特朗普" in why(archive, "特朗普", "trump-hant")
     assert "matched 吳敦義 for Wu Den-yih" in why(archive, "Wu Den-yih", "wu-hant")
+
+
+def test_a_name_of_several_words_is_one_thing(archive: Archive) -> None:
+    # Not any article that says "Lee", however often.
+    found = [h.id for h in search(archive, SearchRequest(q="Lee Teng-hui")).hits]
+    assert found == ["lee-hant"]
+    assert "lee-only" in ids(archive, "Lee")
 
 
 def test_a_common_word_in_lower_case_is_not_a_name(archive: Archive) -> None:
