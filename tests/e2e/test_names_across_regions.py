@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.analysis.names import english_key, han_key, name_table, regional_variants
+from indexer.analysis.names import (
+    english_key,
+    han_key,
+    mine_names,
+    name_table,
+    regional_variants,
+)
 from indexer.cli import cli
 from indexer.ingest.article import Article
 from indexer.search.core import SearchRequest, search
@@ -93,6 +99,16 @@ def test_a_transliteration_with_or_without_its_interpunct_is_one_name() -> None:
     assert han_key("比爾·蓋茲") == han_key("比爾蓋茲") == "比尔盖兹"
     assert table.english_for(han_key("比爾蓋茲")) == ["Bill Gates"]
     assert "比尔盖茨" in table.regional_forms("比尔盖兹", ["Bill Gates"])
+
+
+def test_pairs_mined_from_articles_leave_titles_out() -> None:
+    article = Article(
+        "x",
+        "t",
+        "Vice President Wu Den-yih (吳敦義) met Prime Minister Shinzo Abe (安倍晉三); "
+        "the President (總統) spoke.",
+    )
+    assert mine_names(article) == [("Wu Den-yih", "吴敦义"), ("Shinzo Abe", "安倍晋三")]
 
 
 def test_opencc_hong_kong_phrases_are_regional_variants_too() -> None:
