@@ -198,6 +198,13 @@ _GENERIC_ZH_TAIL = (
     "研究院", "控股", "科技", "电子", "航空", "汽车", "电视台", "通讯社", "报",
 )  # fmt: skip
 _LOWER_OK = re.compile(r"^[a-z][a-z0-9]+[A-Z]")  # iPhone, eBay
+#: Titles and offices written before a name ("Vice President", "Prime Minister", "Dr"):
+#: not part of the name an article gives in Chinese after it.
+_TITLES = re.compile(
+    r"^(?:(?:Former|Vice|Deputy|Acting|Prime|Foreign|Finance|Defen[cs]e|Chief|Executive|"
+    r"President|Premier|Chancellor|Minister|Secretary|General|Chairman|Chairwoman|Governor|"
+    r"Mayor|Speaker|Senator|Ambassador|Mr|Mrs|Ms|Dr|Sir)\.? )+"
+)
 
 
 COMMON_WORD = 500  # jieba dictionary count above which a word is a common word, not a name
@@ -214,6 +221,7 @@ def mine_names(article: Article) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for m in _EN_THEN_ZH.finditer(text):
         english = re.sub(r"^(?:The|A|An|In|On|At|By|For|From|And|But|As) ", "", m.group(1))
+        english = _TITLES.sub("", english + " ").strip()  # "Vice President Wu Den-yih (吳敦義)"
         chinese = fold(m.group(2).replace("·", ""))[0]
         if looks_like_name(english) and len(english) <= 60:
             pairs.extend((name, chinese) for name in with_short_forms(english))

@@ -215,9 +215,11 @@ def _expand_node(
             )
             if expansion is None:
                 continue
-            if type(q) is wq.Or:
+            if type(q) is wq.Or and size == 1:
                 new.append(wq.Or([*run, expansion]))
             else:
+                # A name of several words is one thing: "Lee Teng-hui" is not any article
+                # that says "Lee", whatever the operator.
                 literal = run[0] if size == 1 else wq.And(run)
                 new.append(wq.Or([literal, expansion]))
             i += size

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.analysis.names import english_key, han_key, name_table, regional_variants
+from indexer.analysis.names import (
+    english_key,
+    han_key,
+    mine_names,
+    name_table,
+    regional_variants,
+)
 from indexer.cli import cli
 from indexer.ingest.article import Article
 from indexer.search.core import SearchRequest, search
@@ -44,6 +50,12 @@ ARTICLES = [
         "rates-en", "The central bank raises rates", "The central bank of the country raised rates."
     ),
     zh("central-hant", "中環碼頭人潮洶湧", "週末中環碼頭擠滿遊客。", "hant"),
+    zh("lee-hant", "李登輝出席座談", "前總統李登輝今日出席座談會。", "hant"),
+    Article(
+        "lee-only",
+        "Lee scores twice",
+        "Lee scored twice as Lee's side won; Lee was man of the match.",
+    ),
 ]
 
 
@@ -89,6 +101,16 @@ def test_a_transliteration_with_or_without_its_interpunct_is_one_name() -> None:
     assert "比尔盖茨" in table.regional_forms("比尔盖兹", ["Bill Gates"])
 
 
+def test_pairs_mined_from_articles_leave_titles_out() -> None:
+    article = Article(
+        "x",
+        "t",
+        "Vice President Wu Den-yih (吳敦義) met Prime Minister Shinzo Abe (安倍晉三); "
+        "the President (總統) spoke.",
+    )
+    assert mine_names(article) == [("Wu Den-yih", "吴敦义"), ("Shinzo Abe", "安倍晋三")]
+
+
 def test_opencc_hong_kong_phrases_are_regional_variants_too() -> None:
     assert "滑鼠" in dict(regional_variants("鼠标")).values()
 
@@ -118,6 +140,13 @@ def test_each_expansion_is_explained_on_the_hit(archive: Archive) -> None:
     assert "matched 默克尔 for 梅克爾" in why(archive, "梅克爾", "merkel-hans")
     assert "matched 川普 for 特朗普" in why(archive, "特朗普", "trump-hant")
     assert "matched 吳敦義 for Wu Den-yih" in why(archive, "Wu Den-yih", "wu-hant")
+
+
+def test_a_name_of_several_words_is_one_thing(archive: Archive) -> None:
+    # Not any article that says "Lee", however often.
+    found = [h.id for h in search(archive, SearchRequest(q="Lee Teng-hui")).hits]
+    assert found == ["lee-hant"]
+    assert "lee-only" in ids(archive, "Lee")
 
 
 def test_a_common_word_in_lower_case_is_not_a_name(archive: Archive) -> None:
