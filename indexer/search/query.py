@@ -149,7 +149,31 @@ def reader_syntax(text: str, fields: set[str]) -> str:
         if text_out:
             _emit(out, text_out, False)
         at_start = False
-    return " ".join(out).strip()
+    return " ".join(_operators_with_operands(out)).strip()
+
+
+_BINARY = {"AND", "OR"}
+
+
+def _operators_with_operands(tokens: list[str]) -> list[str]:
+    """Drop AND, OR and NOT that have nothing to join or negate (`foo AND (`, `OR foo`,
+    `foo NOT`): a dangling operator is a slip, not a word to search for."""
+    tokens = list(tokens)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        before = tokens[i - 1] if i > 0 else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        nothing_after = after is None or after in _BINARY or after.startswith(")")
+        nothing_before = before is None or before in _BINARY | {"NOT"} or before.endswith("(")
+        if (token in _BINARY and (nothing_before or nothing_after)) or (
+            token == "NOT" and nothing_after
+        ):
+            del tokens[i]
+            i = max(i - 1, 0)
+            continue
+        i += 1
+    return tokens
 
 
 def _emit(out: list[str], text: str, glue: bool) -> None:

@@ -171,10 +171,26 @@ def test_a_well_formed_but_too_short_wildcard_is_still_refused(archive: Archive)
         ("unknown:field", '"unknown:field"'),
         ('"unbalanced quote', "unbalanced quote"),
         ("ANDNOT x", "ANDNOT x"),
+        ("foo AND (", "foo"),
+        ("OR foo", "foo"),
+        ("foo AND AND bar", "foo AND bar"),
+        ("foo NOT", "foo"),
+        ("a AND NOT b", "a AND NOT b"),
+        ("(AND foo)", "( foo )"),
     ],
 )
 def test_reader_syntax(typed: str, parsed: str) -> None:
     assert reader_syntax(typed, {"title", "body"}) == parsed
+
+
+def test_a_dangling_operator_is_dropped_not_searched(sample_archive: Archive) -> None:
+    """`foo AND (` is a slip: the page is the one for `foo`, and AND is not read as a
+    word (nor as a name: And, 安定)."""
+    slip = search(sample_archive, SearchRequest(q="harbour AND ("))
+    plain = search(sample_archive, SearchRequest(q="harbour"))
+    assert slip.total == plain.total > 0
+    assert [h.id for h in slip.hits] == [h.id for h in plain.hits]
+    assert not slip.names
 
 
 def run(runner: CliRunner, index: Path, *args: str) -> object:
