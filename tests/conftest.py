@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from indexer.config import Settings
 from indexer.ingest.parse import read_inputs
 from indexer.store.archive import Archive
-from tests.helpers import SAMPLE_CORPUS, SHARED_CORPUS, make_settings
+from tests.helpers import SAMPLE_CORPUS, SHARED_CORPUS, build_index, make_settings, opened
 
 
 @pytest.fixture(autouse=True)
@@ -34,17 +34,13 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's sample corpus, indexed once per test session (treat as read-only)."""
-    index = tmp_path_factory.mktemp("sample") / "index"
-    summary = Archive(make_settings(index)).add(read_inputs([SAMPLE_CORPUS]))
-    assert summary.failed == 0, summary.problems
-    return index
+    return build_index(tmp_path_factory.mktemp("sample"), read_inputs([SAMPLE_CORPUS]))
 
 
 @pytest.fixture
 def sample_archive(sample_index: Path) -> Iterator[Archive]:
-    archive = Archive(make_settings(sample_index))
-    yield archive
-    archive.close()
+    with opened(sample_index) as archive:
+        yield archive
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,26 @@ def make_settings(index: Path, **overrides: object) -> Settings:
     """The project's config.toml, with the index in another folder and some values changed."""
     settings = load_settings(ROOT / "config.toml", **overrides)
     return settings.with_index(index)
+
+
+def build_index(folder: Path, items: Iterable[Any]) -> Path:
+    """An index of these articles (or ingest results) in folder/index; every one must index."""
+    index = folder / "index"
+    archive = Archive(make_settings(index))
+    summary = archive.add(items)
+    archive.close()
+    assert summary.failed == 0, summary.problems
+    return index
+
+
+@contextmanager
+def opened(index: Path) -> Iterator[Archive]:
+    """The archive of an index built by `build_index`, closed afterwards."""
+    archive = Archive(make_settings(index))
+    try:
+        yield archive
+    finally:
+        archive.close()
 
 
 def write_config(folder: Path, sources: list[Path], **index: object) -> Path:

@@ -21,7 +21,7 @@ from indexer.cli import cli
 from indexer.ingest.article import Article
 from indexer.search.core import SearchRequest, search
 from indexer.store.archive import Archive
-from tests.helpers import ROOT, make_settings
+from tests.helpers import ROOT, build_index, make_settings, opened
 from webapp import create_app
 
 # Written for these tests. jieba cuts the first title 平安/荆楚行/动/启动: the word 行动 is
@@ -75,18 +75,13 @@ def test_the_words_of_the_title_do_not_hold_the_query_word() -> None:
 
 @pytest.fixture(scope="module")
 def characters_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("characters") / "index"
-    archive = Archive(make_settings(index))
-    assert archive.add(ARTICLES).failed == 0
-    archive.close()
-    return index
+    return build_index(tmp_path_factory.mktemp("characters"), ARTICLES)
 
 
 @pytest.fixture
 def archive(characters_index: Path) -> Iterator[Archive]:
-    archive = Archive(make_settings(characters_index))
-    yield archive
-    archive.close()
+    with opened(characters_index) as archive:
+        yield archive
 
 
 def ids(archive: Archive, q: str) -> list[str]:

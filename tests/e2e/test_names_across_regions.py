@@ -22,7 +22,7 @@ from indexer.cli import cli
 from indexer.ingest.article import Article
 from indexer.search.core import SearchRequest, search
 from indexer.store.archive import Archive
-from tests.helpers import ROOT, make_settings
+from tests.helpers import ROOT, build_index, make_settings, opened
 from webapp import create_app
 
 
@@ -61,18 +61,13 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def names_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("names") / "index"
-    archive = Archive(make_settings(index))
-    assert archive.add(ARTICLES).failed == 0
-    archive.close()
-    return index
+    return build_index(tmp_path_factory.mktemp("names"), ARTICLES)
 
 
 @pytest.fixture
 def archive(names_index: Path) -> Iterator[Archive]:
-    archive = Archive(make_settings(names_index))
-    yield archive
-    archive.close()
+    with opened(names_index) as archive:
+        yield archive
 
 
 def ids(archive: Archive, q: str) -> set[str]:

@@ -18,7 +18,7 @@ from indexer.ingest.article import Article
 from indexer.search.core import SearchRequest, search
 from indexer.search.query import reader_syntax
 from indexer.store.archive import Archive
-from tests.helpers import ROOT, make_settings
+from tests.helpers import ROOT, build_index, make_settings, opened
 from webapp import create_app
 
 # Written for these tests: each title is what a reader pastes, beside decoys that hold
@@ -101,19 +101,13 @@ PASTED = [
 
 @pytest.fixture(scope="module")
 def pasted_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("pasted") / "index"
-    archive = Archive(make_settings(index))
-    summary = archive.add(ARTICLES)
-    archive.close()
-    assert summary.failed == 0
-    return index
+    return build_index(tmp_path_factory.mktemp("pasted"), ARTICLES)
 
 
 @pytest.fixture
 def archive(pasted_index: Path) -> Iterator[Archive]:
-    archive = Archive(make_settings(pasted_index))
-    yield archive
-    archive.close()
+    with opened(pasted_index) as archive:
+        yield archive
 
 
 def ids(archive: Archive, q: str) -> list[str]:
