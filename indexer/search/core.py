@@ -152,14 +152,16 @@ class ResultPage:
 def ready(archive: Archive, everything: bool = False) -> None:
     """Load once per process what searches need: the live index, the name table, the
     Chinese word segmenter (English names expand to Chinese ones, so every query may need
-    it) and, with `everything`, the dictionary that splits long Chinese words, which few
-    queries need. A search's `took_ms` after this is its own time."""
+    it), OpenCC's regional phrase tables and, with `everything`, the dictionary that
+    splits long Chinese words, which few queries need. A search's `took_ms` after this is
+    its own time."""
     from indexer.analysis.tokens import get_segmenter, word_parts
 
     archive.searcher()
     settings = archive.settings
     if settings.expand_names:
-        name_table(archive.current_dir(), settings.aliases)
+        table = name_table(archive.current_dir(), settings.aliases)
+        table.synonyms("软件")  # OpenCC's regional phrase tables, opened once per thread
     get_segmenter(archive.meta().get("segmenter", settings.segmenter))
     if everything:
         word_parts("数据中心")
