@@ -66,7 +66,10 @@ def test_the_name_table_loads_without_the_analyzer(monkeypatch: pytest.MonkeyPat
     assert layer.to_chinese[("jack", "ma")] == ["马云"]
 
 
-def test_ready_loads_what_a_search_needs(sample_archive: Archive) -> None:
+def test_ready_loads_what_a_search_needs(
+    sample_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(names, "_tables", {})  # no table built by an earlier test
     names.cedict_layer.cache_clear()
     ready(sample_archive)
     assert names.cedict_layer.cache_info().currsize == 1
