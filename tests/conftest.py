@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
 from indexer.config import Settings
 from indexer.ingest.parse import read_inputs
 from indexer.store.archive import Archive
-from tests.helpers import SAMPLE_CORPUS, SHARED_CORPUS, build_index, make_settings, opened
+from tests.helpers import (
+    DATA,
+    ROOT,
+    SAMPLE_CORPUS,
+    SHARED_CORPUS,
+    build_index,
+    free_port,
+    make_settings,
+    opened,
+    wait_listening,
+)
+from webapp import create_app
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +77,47 @@ def shared_corpus() -> Path:
     if not (SHARED_CORPUS / "jsonl").is_dir():
         pytest.skip(f"real corpus not found at {SHARED_CORPUS}")
     return SHARED_CORPUS
+
+
+@pytest.fixture
+def client(sample_index: Path) -> FlaskClient:
+    """The web app over the sample corpus, through Flask's test client."""
+    return create_app(make_settings(sample_index)).test_client()
+
+
+@pytest.fixture(scope="module")
+def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`newsarchive serve` (waitress) on the sample corpus plus an article carrying payloads."""
+    index = tmp_path_factory.mktemp("browser") / "index"
+    shutil.copytree(sample_index, index)
+    Archive(make_settings(index)).add(read_inputs([DATA / "hostile" / "script-injection.html"]))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    log_path = index.parent / "server.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "indexer",
+            "--config",
+            str(ROOT / "config.toml"),
+            "--index",
+            str(index),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    if not wait_listening(port, proc):
+        proc.kill()
+        log.close()
+        out = log_path.read_text(encoding="utf-8", errors="replace")
+        raise RuntimeError(f"server did not start: {out}")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()

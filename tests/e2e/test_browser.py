@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from indexer.ingest.parse import read_inputs
-from indexer.store.archive import Archive
-from tests.helpers import DATA, ROOT, free_port, make_settings, wait_listening
 
 pytestmark = pytest.mark.browser
 
@@ -27,44 +20,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(scope="module")
-def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`newsarchive serve` (waitress) on the sample corpus plus an article carrying payloads."""
-    index = tmp_path_factory.mktemp("browser") / "index"
-    shutil.copytree(sample_index, index)
-    Archive(make_settings(index)).add(read_inputs([DATA / "hostile" / "script-injection.html"]))
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
-    log_path = index.parent / "server.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "indexer",
-            "--config",
-            str(ROOT / "config.toml"),
-            "--index",
-            str(index),
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    if not wait_listening(port, proc):
-        proc.kill()
-        log.close()
-        out = log_path.read_text(encoding="utf-8", errors="replace")
-        raise RuntimeError(f"server did not start: {out}")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,6 @@ from tests.helpers import DATA, ROOT, make_settings
 from webapp import create_app
 
 
-@pytest.fixture
-def client(sample_index: Path) -> FlaskClient:
-    return create_app(make_settings(sample_index)).test_client()
-
-
 def test_search_page_empty_form(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 200

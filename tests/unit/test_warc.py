@@ -53,7 +53,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
+def warc_server() -> Iterator[str]:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -63,13 +63,13 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture
-def crawled(server: str, tmp_path: Path) -> Path:
+def crawled(warc_server: str, tmp_path: Path) -> Path:
     """A .warc.gz written by wget crawling the local server (one page fetched twice)."""
     if shutil.which("wget") is None:
         pytest.skip("wget is not installed")
     folder = tmp_path / "crawl"
     folder.mkdir()
-    urls = [server + p for p in (*PAGES, "/news/footbridge.html", "/missing.html")]
+    urls = [warc_server + p for p in (*PAGES, "/news/footbridge.html", "/missing.html")]
     subprocess.run(
         [
             "wget",
@@ -99,10 +99,12 @@ def by_kind(items: list[Article | ItemError]) -> tuple[list[Article], list[ItemE
     )
 
 
-def test_wget_crawl_pages_become_articles_citing_their_record(crawled: Path, server: str) -> None:
+def test_wget_crawl_pages_become_articles_citing_their_record(
+    crawled: Path, warc_server: str
+) -> None:
     articles, others = by_kind(list(read_inputs([crawled])))
     urls = sorted(a.url for a in articles if a.url)
-    assert urls == [server + "/news/bus.html", server + "/news/footbridge.html"]
+    assert urls == [warc_server + "/news/bus.html", warc_server + "/news/footbridge.html"]
     english = next(a for a in articles if a.url and a.url.endswith("footbridge.html"))
     assert english.id == english.url
     assert english.title == "Canal footbridge opens" and english.source == "Lantern Post"
