@@ -48,6 +48,16 @@ def openapi_document(server: str) -> dict[str, Any]:
     """The API description, with `server` (this app's /api URL) as its base."""
     text = {"type": "string", "maxLength": MAX_PARAM_LENGTH}
     nullable = {"type": "string", "nullable": True}
+    # The fields every article record shares (indexer.search.core.Metadata).
+    metadata = {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "url": nullable,
+        "source": nullable,
+        "author": nullable,
+        "published": nullable,
+        "lang": {"type": "string"},
+    }
     search_params = [
         _param(
             "q",
@@ -143,13 +153,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                 "Hit": {
                     "type": "object",
                     "properties": {
-                        "id": {"type": "string"},
-                        "title": {"type": "string"},
-                        "url": nullable,
-                        "source": nullable,
-                        "author": nullable,
-                        "published": nullable,
-                        "lang": {"type": "string"},
+                        **metadata,
                         "score": {"type": "number"},
                         "snippet": {
                             "type": "string",
@@ -269,13 +273,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                 "Article": {
                     "type": "object",
                     "properties": {
-                        "id": {"type": "string"},
-                        "title": {"type": "string"},
-                        "url": nullable,
-                        "source": nullable,
-                        "author": nullable,
-                        "published": nullable,
-                        "lang": {"type": "string"},
+                        **metadata,
                         "query": {"type": "string"},
                         "body": {
                             "type": "string",
