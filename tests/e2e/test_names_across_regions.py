@@ -178,3 +178,34 @@ def test_api_common_word_and_regional_name(names_index: Path) -> None:
     assert "central-hant" not in {h["id"] for h in data["hits"]}
     data = client.get("/api/search", query_string={"q": "川普"}).get_json()
     assert {"trump-hans", "trump-hant"} <= {h["id"] for h in data["hits"]}
+
+
+# Written for these tests: a surname that is also a common English word.
+SURNAMES = [
+    Article("jobs-apple", "Apple shows a new Mac", "Steve Jobs showed the Mac; Jobs smiled."),
+    Article("jobs-ipod", "Steve Jobs on the iPod", "Apple's Steve Jobs talked about music."),
+    zh("jobs-zh", "乔布斯发布新产品", "苹果公司乔布斯今天发布新产品。"),
+    *(
+        Article(f"jobs-{i}", f"Factory adds {i}00 jobs", f"The plant will create {i}00 new jobs.")
+        for i in range(1, 5)
+    ),
+    Article("bush-full", "George Bush visits Texas", "President George Bush spoke in Texas."),
+    Article("bush-w", "George W. Bush in Berlin", "George W. Bush met leaders in Berlin."),
+    Article("bush-bare", "Bush signs the budget", "President Bush signed the budget."),
+]
+
+
+@pytest.fixture(scope="module")
+def surnames_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_index(tmp_path_factory.mktemp("surnames"), SURNAMES)
+
+
+def test_a_surname_the_archive_mostly_holds_as_a_common_word_is_not_searched_alone(
+    surnames_index: Path,
+) -> None:
+    with opened(surnames_index) as archive:
+        # 賈伯斯 (Taiwan) is Steve Jobs and 乔布斯 (mainland), not articles about jobs.
+        assert ids(archive, "賈伯斯") == {"jobs-apple", "jobs-ipod", "jobs-zh"}
+        assert ids(archive, "乔布斯") == {"jobs-apple", "jobs-ipod", "jobs-zh"}
+        # Most articles holding "Bush" name George Bush: the surname alone is his too.
+        assert ids(archive, "布什") == {"bush-full", "bush-w", "bush-bare"}
