@@ -377,7 +377,10 @@ def _alternatives(
             if len(tokens) == 1:
                 alternatives.append(wq.Term(leaf.fieldname, tokens[0], boost=boost))
             else:
-                alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost))
+                # A phrase scores as the sum of its words: a form is one word, however
+                # many pieces the analyzer makes of it (津巴布韦 is 津/巴布/韦, Zimbabwe
+                # one word), so that no language's form outweighs another's by its cut.
+                alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost / len(tokens)))
             out.labels.setdefault(" ".join(tokens), shown)
             out.kinds.setdefault(" ".join(tokens), kind)
     return OtherForms(alternatives) if alternatives else None

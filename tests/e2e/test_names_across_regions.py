@@ -209,3 +209,36 @@ def test_a_surname_the_archive_mostly_holds_as_a_common_word_is_not_searched_alo
         assert ids(archive, "乔布斯") == {"jobs-apple", "jobs-ipod", "jobs-zh"}
         # Most articles holding "Bush" name George Bush: the surname alone is his too.
         assert ids(archive, "布什") == {"bush-full", "bush-w", "bush-bare"}
+
+
+# Written for these tests: a story told in English, and a Chinese brief that names the
+# same country once, in a form the segmenter cuts into three pieces (津/巴布/韦).
+PIECES = [
+    Article(
+        "zimbabwe-en",
+        "Zimbabwe central bank holds its currency",
+        "Zimbabwe's central bank said Zimbabwe would not devalue. Zimbabwe exports tobacco.",
+    ),
+    zh(
+        "africa-zh",
+        "非洲多国召开会议",
+        "非洲多国代表今天在会上讨论农业合作，与会者来自肯尼亚、津巴布韦和赞比亚，"
+        "会议还讨论了道路、港口和电力建设。",
+    ),
+    *(Article(f"other-en-{i}", f"Market report {i}", "Shares rose in London.") for i in range(4)),
+    *(zh(f"other-zh-{i}", f"市场报告{i}", "今天股市上涨，交易活跃。") for i in range(4)),
+]
+
+
+@pytest.fixture(scope="module")
+def pieces_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_index(tmp_path_factory.mktemp("pieces"), PIECES)
+
+
+def test_a_form_cut_into_pieces_counts_as_one_word_not_one_per_piece(pieces_index: Path) -> None:
+    with opened(pieces_index) as archive:
+        # 辛巴威 (Taiwan) is Zimbabwe and 津巴布韦 (mainland): the story about Zimbabwe
+        # comes before the brief that names it once, whatever the segmenter made of the
+        # mainland form.
+        found = [h.id for h in search(archive, SearchRequest(q="辛巴威")).hits]
+        assert found == ["zimbabwe-en", "africa-zh"]
