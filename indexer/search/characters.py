@@ -36,7 +36,8 @@ class CharacterForms(OtherForms):
 
 
 def with_characters(q: wq.Query) -> wq.Query:
-    """The query with each free Chinese word also searched by its characters."""
+    """The query with each free Chinese word, and each Chinese form that name expansion adds
+    for a word, also searched by their characters."""
     if isinstance(q, wq.AndNot):
         return wq.AndNot(with_characters(q.a), q.b)
     if type(q) not in (wq.And, wq.Or):
@@ -45,11 +46,13 @@ def with_characters(q: wq.Query) -> wq.Query:
     new: list[wq.Query] = []
     for child in regroup(list(q.children())):
         found = _characters(child)
-        if found is not None:
+        if isinstance(child, OtherForms):
+            new.append(_forms_with_characters(child))
+        elif found is not None:
             leaves = list(child.children()) if type(child) is wq.Or else [child]
             new.append(wq.Or([*leaves, found]))
         elif type(child) is wq.Or and (expanded := _expanded_word(child)) is not None:
-            new.append(wq.Or([*child.children(), expanded]))
+            new.append(wq.Or([*map(_forms_with_characters, child.children()), expanded]))
         elif word_leaves(child) is not None:
             new.append(child)
         elif isinstance(child, wq.AndNot) or type(child) in (wq.And, wq.Or):
@@ -60,9 +63,30 @@ def with_characters(q: wq.Query) -> wq.Query:
     return compound(new, boost=getattr(q, "boost", 1.0))
 
 
-def _characters(node: wq.Query) -> wq.Query | None:
+def _forms_with_characters(node: wq.Query) -> wq.Query:
+    """A word's other forms (the name 津巴布韦 for 辛巴威), each Chinese one also by its
+    characters, but only in articles that do not hold the form as a word (where the
+    segmenter cut it otherwise): a form found by its characters is found, and a form
+    found as a word is not counted a second time, which would weigh a Chinese form
+    above an English one (Zimbabwe) that has no characters to add."""
+    if not isinstance(node, OtherForms) or isinstance(node, CharacterForms):
+        return node
+    children = list(node.children())
+    if any(isinstance(c, CharacterForms) for c in children):
+        return node
+    new: list[wq.Query] = []
+    for group in regroup(children):
+        new.append(group)
+        found = _characters(group, fallback=True)
+        if found is not None:
+            new.append(found)
+    return OtherForms(new, boost=node.boost)
+
+
+def _characters(node: wq.Query, fallback: bool = False) -> wq.Query | None:
     """The character query of a free word (searched in the body) made only of Han
-    characters, or None."""
+    characters, or None. With `fallback`, only for articles without the word itself,
+    weighted as the word is (an other form is weighted below the words as typed)."""
     word = word_leaves(node)
     if word is None:
         return None
@@ -73,10 +97,15 @@ def _characters(node: wq.Query) -> wq.Query | None:
     if not _ALL_HAN.match(run):
         return None
     terms = character_terms(run)
+    boost = CHARACTER_BOOST
+    if fallback:
+        boost *= max(leaf.boost for leaf in leaves if leaf.fieldname == "body")
     if len(terms) == 1:
-        inner: wq.Query = wq.Term(CHARACTER_FIELD, terms[0], boost=CHARACTER_BOOST)
+        inner: wq.Query = wq.Term(CHARACTER_FIELD, terms[0], boost=boost)
     else:
-        inner = wq.Phrase(CHARACTER_FIELD, terms, boost=CHARACTER_BOOST)
+        inner = wq.Phrase(CHARACTER_FIELD, terms, boost=boost)
+    if fallback:
+        inner = wq.AndNot(inner, wq.Or(leaves))
     return CharacterForms([inner])
 
 

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from whoosh import query as wq
 
 from indexer.analysis.fold import has_han
-from indexer.analysis.names import NameTable
+from indexer.analysis.names import NameTable, english_key
 from indexer.analysis.tokens import STOP_WORDS
 from indexer.search.highlight import Span, Targets
 from indexer.search.query import words_of
@@ -25,6 +25,9 @@ EXPANSION_BOOST = 0.5
 TRANSLATION_BOOST = 0.3
 MAX_RUN = 4  # query words one English name may span ("Bank of New York")
 PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pinyin
+#: A surname alone that is a common word ("Jobs") is searched only when at most this many
+#: times as many articles hold it as hold the full name ("Steve Jobs").
+COMMON_SURNAME_RATIO = 2
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
 
 
@@ -275,7 +278,7 @@ def other_forms(
     """
     if all(has_han(t) for t in key):
         han = "".join(key)
-        english = table.english_for(han)
+        english = _without_common_surnames(table.english_for(han), table, reader)
         synonyms = table.synonyms(han)
         # The other regions' forms of the name, through the English name they share
         # (梅克爾 → Merkel → 默克尔).
@@ -301,6 +304,42 @@ def other_forms(
     if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
         chinese = table.chinese_for_pinyin("".join(key))
     return Forms([table.written(c) for c in chinese], [], translations)
+
+
+def _without_common_surnames(english: list[str], table: NameTable, reader: Any) -> list[str]:
+    """A Chinese name's English names without a surname alone that the archive mostly
+    holds as a common word: 乔布斯 is "Steve Jobs", not every article about jobs.
+
+    A one-word name that is also a common English word ("Jobs", "Bush") and the last word
+    of a full name beside it ("Steve Jobs", "George Bush") is dropped when more than
+    `COMMON_SURNAME_RATIO` times as many articles hold the word as hold the full name:
+    then most of its articles use the word, not the name ("Bush" stays: most articles
+    holding it name George Bush)."""
+    if reader is None or len(english) < 2:
+        return english
+    keys = {name: english_key(name) for name in english}
+    out = []
+    for name, key in keys.items():
+        full = [k for k in keys.values() if len(k) > 1 and k[-1] == key[-1]]
+        if len(key) == 1 and full and table.is_common_word(key[0]):
+            named: set[int] = set()
+            for k in full:
+                named |= _holding(reader, k)
+            if len(_holding(reader, key)) > COMMON_SURNAME_RATIO * len(named):
+                continue
+        out.append(name)
+    return out
+
+
+def _holding(reader: Any, key: tuple[str, ...]) -> set[int]:
+    """The articles whose body holds every one of some analysed words."""
+    found: set[int] | None = None
+    for word in key:
+        ids = set(reader.postings("body", word).all_ids()) if ("body", word) in reader else set()
+        found = ids if found is None else found & ids
+        if not found:
+            return set()
+    return found or set()
 
 
 def _alternatives(
@@ -338,7 +377,10 @@ def _alternatives(
             if len(tokens) == 1:
                 alternatives.append(wq.Term(leaf.fieldname, tokens[0], boost=boost))
             else:
-                alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost))
+                # A phrase scores as the sum of its words: a form is one word, however
+                # many pieces the analyzer makes of it (津巴布韦 is 津/巴布/韦, Zimbabwe
+                # one word), so that no language's form outweighs another's by its cut.
+                alternatives.append(wq.Phrase(leaf.fieldname, tokens, boost=boost / len(tokens)))
             out.labels.setdefault(" ".join(tokens), shown)
             out.kinds.setdefault(" ".join(tokens), kind)
     return OtherForms(alternatives) if alternatives else None

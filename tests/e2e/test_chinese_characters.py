@@ -139,3 +139,30 @@ def test_api_finds_the_query_cut_differently(characters_index: Path) -> None:
     assert {h["id"] for h in hits} == {"cut-apart", "traditional"}
     marked = {h["id"]: h["matched"] for h in hits}
     assert marked["traditional"] == ["楚行動"]
+
+
+# Written for these tests: jieba cuts 安倍晋三 as one word, so the name 安倍 (Abe) is
+# among that article's characters only.
+NAMES = [
+    Article(
+        "abe-en", "Shinzo Abe visits Washington", "Prime Minister Shinzo Abe met the president."
+    ),
+    Article("abe-word", "安倍访问北京", "日本首相安倍今天访问北京。", lang="zh", script="hans"),
+    Article(
+        "abe-cut", "安倍晋三出席会议", "日本首相安倍晋三今天出席会议。", lang="zh", script="hans"
+    ),
+    Article("other-zh", "市场报告", "今天股市上涨，交易活跃。", lang="zh", script="hans"),
+    Article("other-en", "Market report", "Shares rose in London.", lang="en"),
+]
+
+
+def test_another_form_of_a_name_is_found_by_its_characters_too(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with opened(build_index(tmp_path_factory.mktemp("forms"), NAMES)) as archive:
+        # In a query of several words, the Chinese form of a name (Abe → 安倍) is found
+        # where the segmenter cut it into a longer word, below the article that holds
+        # it as a word.
+        found = ids(archive, "Shinzo Abe")
+        assert set(found) == {"abe-en", "abe-word", "abe-cut"}
+        assert found.index("abe-word") < found.index("abe-cut")

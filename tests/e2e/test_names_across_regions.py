@@ -178,3 +178,67 @@ def test_api_common_word_and_regional_name(names_index: Path) -> None:
     assert "central-hant" not in {h["id"] for h in data["hits"]}
     data = client.get("/api/search", query_string={"q": "川普"}).get_json()
     assert {"trump-hans", "trump-hant"} <= {h["id"] for h in data["hits"]}
+
+
+# Written for these tests: a surname that is also a common English word.
+SURNAMES = [
+    Article("jobs-apple", "Apple shows a new Mac", "Steve Jobs showed the Mac; Jobs smiled."),
+    Article("jobs-ipod", "Steve Jobs on the iPod", "Apple's Steve Jobs talked about music."),
+    zh("jobs-zh", "乔布斯发布新产品", "苹果公司乔布斯今天发布新产品。"),
+    *(
+        Article(f"jobs-{i}", f"Factory adds {i}00 jobs", f"The plant will create {i}00 new jobs.")
+        for i in range(1, 5)
+    ),
+    Article("bush-full", "George Bush visits Texas", "President George Bush spoke in Texas."),
+    Article("bush-w", "George W. Bush in Berlin", "George W. Bush met leaders in Berlin."),
+    Article("bush-bare", "Bush signs the budget", "President Bush signed the budget."),
+]
+
+
+@pytest.fixture(scope="module")
+def surnames_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_index(tmp_path_factory.mktemp("surnames"), SURNAMES)
+
+
+def test_a_surname_the_archive_mostly_holds_as_a_common_word_is_not_searched_alone(
+    surnames_index: Path,
+) -> None:
+    with opened(surnames_index) as archive:
+        # 賈伯斯 (Taiwan) is Steve Jobs and 乔布斯 (mainland), not articles about jobs.
+        assert ids(archive, "賈伯斯") == {"jobs-apple", "jobs-ipod", "jobs-zh"}
+        assert ids(archive, "乔布斯") == {"jobs-apple", "jobs-ipod", "jobs-zh"}
+        # Most articles holding "Bush" name George Bush: the surname alone is his too.
+        assert ids(archive, "布什") == {"bush-full", "bush-w", "bush-bare"}
+
+
+# Written for these tests: a story told in English, and a Chinese brief that names the
+# same country once, in a form the segmenter cuts into three pieces (津/巴布/韦).
+PIECES = [
+    Article(
+        "zimbabwe-en",
+        "Zimbabwe central bank holds its currency",
+        "Zimbabwe's central bank said Zimbabwe would not devalue. Zimbabwe exports tobacco.",
+    ),
+    zh(
+        "africa-zh",
+        "非洲多国召开会议",
+        "非洲多国代表今天在会上讨论农业合作，与会者来自肯尼亚、津巴布韦和赞比亚，"
+        "会议还讨论了道路、港口和电力建设。",
+    ),
+    *(Article(f"other-en-{i}", f"Market report {i}", "Shares rose in London.") for i in range(4)),
+    *(zh(f"other-zh-{i}", f"市场报告{i}", "今天股市上涨，交易活跃。") for i in range(4)),
+]
+
+
+@pytest.fixture(scope="module")
+def pieces_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_index(tmp_path_factory.mktemp("pieces"), PIECES)
+
+
+def test_a_form_cut_into_pieces_counts_as_one_word_not_one_per_piece(pieces_index: Path) -> None:
+    with opened(pieces_index) as archive:
+        # 辛巴威 (Taiwan) is Zimbabwe and 津巴布韦 (mainland): the story about Zimbabwe
+        # comes before the brief that names it once, whatever the segmenter made of the
+        # mainland form.
+        found = [h.id for h in search(archive, SearchRequest(q="辛巴威")).hits]
+        assert found == ["zimbabwe-en", "africa-zh"]
