@@ -6,8 +6,9 @@ from typing import Any
 
 from indexer import __version__
 from indexer.search.core import SORTS
+from indexer.search.query import LANG_FILTERS
 
-from .params import LANG_FILTERS, MAX_ID_LENGTH, MAX_OFFSET, MAX_PARAM_LENGTH
+from .params import MAX_ID_LENGTH, MAX_OFFSET, MAX_PARAM_LENGTH
 
 
 def _param(

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from indexer.config import Settings
 from indexer.errors import QueryError
-from indexer.search.core import MAX_OFFSET, SORTS, SearchRequest
-from indexer.search.query import LANG_FILTERS
+from indexer.search.core import MAX_OFFSET, SearchRequest, check_sort
+from indexer.search.query import check_lang
 
 MAX_PARAM_LENGTH = 200  # every parameter but q (whose limit is search.max_query_length)
 MAX_ID_LENGTH = 2048
@@ -46,13 +46,10 @@ def search_request(
     if args.get("page"):
         offset = (_int(args, "page", 1, 1, MAX_OFFSET // limit + 1) - 1) * limit
     sort = args.get("sort") or "relevance"
-    if sort not in SORTS:
-        raise QueryError("{name} must be one of {values}", name="sort", values=", ".join(SORTS))
+    check_sort(sort)
     lang = _text(args, "lang")
-    if lang and lang.lower() not in {v.lower() for v in LANG_FILTERS}:
-        raise QueryError(
-            "{name} must be one of {values}", name="lang", values=", ".join(LANG_FILTERS)
-        )
+    if lang:
+        check_lang(lang)
     return SearchRequest(
         q=args.get("q", "") or "",
         limit=limit,

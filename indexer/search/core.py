@@ -167,12 +167,17 @@ def ready(archive: Archive, everything: bool = False) -> None:
         word_parts("数据中心")
 
 
+def check_sort(sort: str) -> None:
+    """QueryError unless `sort` is one of SORTS."""
+    if sort not in SORTS:
+        raise QueryError("{name} must be one of {values}", name="sort", values=", ".join(SORTS))
+
+
 def search(archive: Archive, request: SearchRequest) -> ResultPage:
     """Run a search and build the result page: ranked hits with highlighted snippets."""
     settings = archive.settings
     started = time.perf_counter()
-    if request.sort not in SORTS:
-        raise QueryError("{name} must be one of {values}", name="sort", values=", ".join(SORTS))
+    check_sort(request.sort)
     if not 1 <= request.limit <= settings.max_limit:
         raise QueryError(
             "{name} must be between {least} and {most}",

@@ -278,12 +278,17 @@ def _date_bound(value: str, upper: bool) -> datetime:
     return datetime(last.year, last.month, last.day, 23, 59, 59)
 
 
-def lang_filter(value: str) -> wq.Query:
+def check_lang(value: str) -> str:
+    """A language filter as the index holds it (lower case); QueryError when unknown."""
     if value.lower() not in LANGS:
         raise QueryError(
-            "{name} must be one of {values}", name="lang", values=", ".join(sorted(LANGS))
+            "{name} must be one of {values}", name="lang", values=", ".join(LANG_FILTERS)
         )
-    return wq.Term("lang", value.lower())
+    return value.lower()
+
+
+def lang_filter(value: str) -> wq.Query:
+    return wq.Term("lang", check_lang(value))
 
 
 def date_filter(date_from: str | None, date_to: str | None) -> wq.Query:
