@@ -49,10 +49,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
 
 from indexer.analysis.fold import HAN, fold, has_han
 from indexer.analysis.tokens import bilingual_analyzer, terms
+from indexer.cache import LRU
 from indexer.errors import ConfigError
 from indexer.ingest.article import Article
 
@@ -648,7 +648,7 @@ def regional_variants(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-_tables: dict[tuple[Any, ...], NameTable] = {}
+_tables: LRU[NameTable] = LRU(8)  # (generation, mined names' mtime, aliases, mtime)
 _tables_lock = threading.Lock()
 
 
@@ -669,9 +669,7 @@ def name_table(generation: Path | None, aliases: Path | None) -> NameTable:
                 if generation is not None:
                     layers.append(mined_layer(read_mined(generation)))
                 table = NameTable(layers, read_aliases(aliases) if aliases else None, cedict_terms)
-                if len(_tables) > 8:
-                    _tables.clear()
-                _tables[stamp] = table
+                _tables.put(stamp, table)
     return table
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import names
+from indexer.cache import LRU
 from indexer.search.core import ready
 from indexer.store.archive import Archive
 from tests.helpers import SAMPLE_CORPUS, free_port, make_settings, write_config
@@ -69,7 +70,7 @@ def test_the_name_table_loads_without_the_analyzer(monkeypatch: pytest.MonkeyPat
 def test_ready_loads_what_a_search_needs(
     sample_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(names, "_tables", {})  # no table built by an earlier test
+    monkeypatch.setattr(names, "_tables", LRU(8))  # no table built by an earlier test
     names.cedict_layer.cache_clear()
     ready(sample_archive)
     assert names.cedict_layer.cache_info().currsize == 1
