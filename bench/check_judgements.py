@@ -151,7 +151,8 @@ def region_matcher(forms: list[dict[str, list[str]]]) -> Callable[[str, Corpus],
     groups = [
         (
             [re.compile(p) for p in group.get("zh", [])],
-            [re.compile(rf"(?i)\b{p}\b") for p in group.get("en", [])],
+            # Latin-letter boundaries: "Twitter账号" names Twitter too.
+            [re.compile(rf"(?i)(?<![a-z0-9]){p}(?![a-z0-9])") for p in group.get("en", [])],
         )
         for group in forms
     ]

@@ -168,7 +168,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                                 "properties": {
                                     "kind": {
                                         "type": "string",
-                                        "enum": ["name", "regional", "translation"],
+                                        "enum": ["name", "regional", "translation", "number"],
                                     },
                                     "form": {
                                         "type": "string",

@@ -540,10 +540,23 @@ class NameTable:
         Hong Kong Island")."""
         if key in self.aliases.to_chinese:
             return list(self.aliases.to_chinese[key])
-        ranked: dict[str, int] = {}
-        for layer in self.layers:
-            for form in layer.to_chinese.get(key, ()):
-                ranked[form] = min(ranked.get(form, 9), layer.rank.get((key, form), 9))
+        ranked = self._ranked(key)
+        if not ranked and len(key) == 2:
+            # Chinese, Japanese and Korean names are glossed family name first ("Abe
+            # Shinzo" 安倍晋三) and often written given name first in English ("Shinzo
+            # Abe"). Their Chinese forms have no interpunct; a Western name's do (比尔·盖茨).
+            ranked = {
+                form: rank
+                for form, rank in self._ranked(key[::-1]).items()
+                if "·" not in self.written(form) and "・" not in self.written(form)
+            }
+            # Chinese news often names such a person by the family name alone (安倍 for
+            # 安倍晋三): a family name of two characters or more that begins the full
+            # form stands for it too (one character, 毛 of 毛泽东, would match anything).
+            for family in self._ranked(key[1:]):
+                starts = [rank for full, rank in ranked.items() if full.startswith(family)]
+                if len(family) >= 2 and starts:
+                    ranked[family] = min(starts)
         if exact:
             ranked = {form: rank for form, rank in ranked.items() if rank == 0}
         if not ranked:
@@ -557,6 +570,14 @@ class NameTable:
             if not any(k in form for k in kept):
                 kept.append(form)
         return kept[:MAX_FORMS]
+
+    def _ranked(self, key: tuple[str, ...]) -> dict[str, int]:
+        """Chinese forms (folded) of an English key, with the best rank any layer gives."""
+        ranked: dict[str, int] = {}
+        for layer in self.layers:
+            for form in layer.to_chinese.get(key, ()):
+                ranked[form] = min(ranked.get(form, 9), layer.rank.get((key, form), 9))
+        return ranked
 
     def english_for(self, chinese: str) -> list[str]:
         """English names for a Chinese name (folded), shortest first."""

@@ -10,6 +10,7 @@ from whoosh import query as wq
 
 from indexer.analysis.fold import has_han
 from indexer.analysis.names import NameTable, english_key
+from indexer.analysis.numbers import other_number_form
 from indexer.analysis.tokens import STOP_WORDS
 from indexer.search.highlight import Span, Targets
 from indexer.search.query import words_of
@@ -23,6 +24,8 @@ EXPANSION_BOOST = 0.5
 #: Weight of a common word's translation (big data for 大数据), which is only added beside
 #: a name that crosses languages: below a name's forms, since a word has many senses.
 TRANSLATION_BOOST = 0.3
+#: Weight of a count written the other way (3人 for 三人): the same words.
+NUMBER_BOOST = 1.0
 MAX_RUN = 4  # query words one English name may span ("Bank of New York")
 PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pinyin
 #: A surname alone that is a common word ("Jobs") is searched only when at most this many
@@ -37,17 +40,18 @@ class Forms(NamedTuple):
     names: list[str]  # the name in the other language (Tencent → 腾讯), or its pinyin's name
     regional: list[str]  # the other region's word (软件 → 軟體)
     translations: list[str]  # a common word in the other language (大数据 → big data)
+    numbers: tuple[str, ...] = ()  # a count written the other way (三人 → 3人)
 
 
 #: Kinds of explanation: why a hit matched a form the reader did not type.
-NAME, REGIONAL, TRANSLATION = "name", "regional", "translation"
+NAME, REGIONAL, TRANSLATION, NUMBER = "name", "regional", "translation", "number"
 
 
 @dataclass(frozen=True)
 class Explanation:
     """A hit matched `form` (as the article writes it) for the query words `for_`."""
 
-    kind: str  # NAME, REGIONAL or TRANSLATION
+    kind: str  # NAME, REGIONAL, TRANSLATION or NUMBER
     form: str
     for_: str
 
@@ -60,6 +64,40 @@ class Explanation:
 
 class OtherForms(wq.Or):  # type: ignore[misc]
     """The other forms of a query word or name (騰訊 for Tencent), beside the words as typed."""
+
+
+Words = list[tuple[tuple[str, ...], list[wq.Query]]]
+
+
+def _count_at(children: list[wq.Query], i: int) -> tuple[int, Words, Words] | None:
+    """A count in digits at children[i] and what follows it: (children it spans, the
+    count's words, the rest of the Chinese word after it). 3 人死亡 is the count 3人 and
+    the rest 死亡; 第 3 届 is the count 第3届."""
+    words: Words = []
+    for child in children[i : i + 3]:
+        found = word_leaves(child)
+        if found is None:
+            break
+        words.append(found)
+    keys = [k for k, _ in words]
+    start = 1 if keys and keys[0] == ("第",) else 0
+    if len(keys) < start + 2:
+        return None
+    digits, han = keys[start], keys[start + 1]
+    if len(digits) != 1 or not digits[0].isdigit() or not all(has_han(t) for t in han):
+        return None
+    unit = [*words[: start + 1], ((han[0],), words[start + 1][1])]
+    rest = [(han[1:], words[start + 1][1])] if len(han) > 1 else []
+    return start + 2, unit, rest
+
+
+def _in_a_row(words: Words) -> wq.Query:
+    """Words as one phrase (or a term) in each field of the first word's leaves."""
+    key = [t for w, _ in words for t in w]
+    leaves = words[0][1]
+    if len(key) == 1:
+        return wq.Or([wq.Term(leaf.fieldname, key[0], boost=leaf.boost) for leaf in leaves])
+    return wq.Or([wq.Phrase(leaf.fieldname, key, boost=leaf.boost) for leaf in leaves])
 
 
 @dataclass
@@ -207,6 +245,17 @@ def _expand_node(
     new: list[wq.Query] = []
     i = 0
     while i < len(children):
+        count = _count_at(children, i)
+        number = _count(count[1], schema, out) if count else None
+        if count and number is not None:
+            # A count is its words in a row, or as written the other way (3人, 三人); the
+            # rest of the Chinese word after it (死亡 of 3人死亡) stays a word of its own.
+            new.append(wq.Or([_in_a_row(count[1]), number]))
+            new.extend(_in_a_row([word]) for word in count[2])
+            if count[2] and type(q) is wq.Or:
+                new.append(_in_a_row(count[1] + count[2]))  # all of 3人死亡 ranks first
+            i += count[0]
+            continue
         done = False
         for size in range(min(MAX_RUN, len(children) - i), 0, -1):
             run = children[i : i + size]
@@ -284,7 +333,13 @@ def other_forms(
         # (梅克爾 → Merkel → 默克尔).
         regional = [c for c in table.regional_forms(han, english) if c not in synonyms]
         translations = table.term_english(han) if not english and translate else []
-        return Forms(english, [table.written(s) for s in [*synonyms, *regional]], translations)
+        number = other_number_form(han)
+        return Forms(
+            english,
+            [table.written(s) for s in [*synonyms, *regional]],
+            translations,
+            (number,) if number else (),
+        )
     if not all(_ASCII_WORD.match(t) for t in key):
         return None
     if not as_name and all(t in STOP_WORDS for t in key):
@@ -364,10 +419,33 @@ def _alternatives(
     shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
     if found.names:
         out.names.setdefault(shown, key)
-    alternatives: list[wq.Query] = []
     weighted = [(f, EXPANSION_BOOST, NAME) for f in found.names]
     weighted += [(f, EXPANSION_BOOST, REGIONAL) for f in found.regional]
     weighted += [(t, TRANSLATION_BOOST, TRANSLATION) for t in found.translations]
+    weighted += [(n, NUMBER_BOOST, NUMBER) for n in found.numbers]
+    return _form_queries(weighted, leaves, key, shown, schema, out)
+
+
+def _count(words: Words, schema: Any, out: Expansion) -> wq.Query | None:
+    """A count in digits (3人, 第3届) as written in Chinese numerals, or None."""
+    key = tuple(t for w, _ in words for t in w)
+    shown = "".join(key)
+    number = other_number_form(shown)
+    if number is None:
+        return None
+    return _form_queries([(number, NUMBER_BOOST, NUMBER)], words[0][1], key, shown, schema, out)
+
+
+def _form_queries(
+    weighted: list[tuple[str, float, str]],
+    leaves: list[wq.Query],
+    key: tuple[str, ...],
+    shown: str,
+    schema: Any,
+    out: Expansion,
+) -> wq.Query | None:
+    """Other forms, each with its weight and kind, as queries over the fields of `leaves`."""
+    alternatives: list[wq.Query] = []
     for form, weight, kind in weighted:
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]

@@ -68,11 +68,12 @@ def name_forms(table: NameTable, typed: str, key: tuple[str, ...]) -> list[tuple
         written = table.written(c)
         out.append(tuple(dict.fromkeys([*first, *in_both_scripts(written)])))
         first = []
-    seen: set[tuple[str, ...]] = set()
+    # One English form per name, in either order ("Shinzo Abe", "Abe Shinzo").
+    seen: set[frozenset[str]] = set()
     english_forms: list[tuple[str, ...]] = []
     for e in english:
-        if english_key(e) not in seen:
-            seen.add(english_key(e))
+        if frozenset(english_key(e)) not in seen:
+            seen.add(frozenset(english_key(e)))
             english_forms.append((e,))
     return english_forms + out if not has_han(typed) else out + english_forms
 

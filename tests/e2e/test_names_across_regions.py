@@ -51,6 +51,10 @@ ARTICLES = [
     ),
     zh("central-hant", "中環碼頭人潮洶湧", "週末中環碼頭擠滿遊客。", "hant"),
     zh("lee-hant", "李登輝出席座談", "前總統李登輝今日出席座談會。", "hant"),
+    zh("abe-hans", "安倍晋三会见来宾", "日本首相安倍晋三今天会见来宾。"),
+    Article(
+        "shintaro-en", "Abe visits Washington", "Former foreign minister Shintaro Abe met Reagan."
+    ),
     Article(
         "lee-only",
         "Lee scores twice",
@@ -142,6 +146,14 @@ def test_a_name_of_several_words_is_one_thing(archive: Archive) -> None:
     found = [h.id for h in search(archive, SearchRequest(q="Lee Teng-hui")).hits]
     assert found == ["lee-hant"]
     assert "lee-only" in ids(archive, "Lee")
+
+
+def test_a_name_written_given_name_first_finds_its_chinese_form(archive: Archive) -> None:
+    # 安倍晋三 is "Abe Shinzo" in the dictionary: "Shinzo Abe" is the same name, and not
+    # every article that says "Abe".
+    assert ids(archive, "Shinzo Abe") == {"abe-hans"}
+    assert why(archive, "Shinzo Abe", "abe-hans") == ["matched 安倍 for Shinzo Abe"]
+    assert "shintaro-en" in ids(archive, "Abe")
 
 
 def test_a_common_word_in_lower_case_is_not_a_name(archive: Archive) -> None:

@@ -138,6 +138,17 @@ def test_english_name_to_chinese(cedict: NameTable, english: str, chinese: str) 
     assert chinese in cedict.chinese_for(english_key(english))
 
 
+def test_an_east_asian_name_is_found_in_either_order(cedict: NameTable) -> None:
+    # CC-CEDICT glosses 安倍晋三 "Abe Shinzo", family name first; English news writes
+    # "Shinzo Abe". Chinese news often says 安倍 alone, which the family name stands for.
+    assert cedict.chinese_for(english_key("Abe Shinzo")) == ["安倍晋三"]
+    assert cedict.chinese_for(english_key("Shinzo Abe")) == ["安倍"]
+    # A one-character family name would match anything: 毛 is not 毛泽东.
+    assert cedict.chinese_for(english_key("Zedong Mao")) == ["毛泽东"]
+    # A Western name's Chinese form has an interpunct: not read the other way round.
+    assert cedict.chinese_for(english_key("Gates Bill")) == []
+
+
 def test_see_cross_references_are_followed(cedict: NameTable) -> None:
     # 騰訊's entry says only "see 騰訊控股有限公司"; the name comes from that entry.
     assert cedict.english_for("腾讯") == ["Tencent"]
