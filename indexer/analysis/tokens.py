@@ -28,6 +28,7 @@ import math
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -259,9 +260,32 @@ def _stem(word: str) -> str:
     return str(snowball_stem(word))
 
 
+#: Latin letters that do not decompose into a base letter and a mark.
+_LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+@lru_cache(maxsize=20_000)
+def english_term(word: str) -> str:
+    """The term of a lowercase word that is not Chinese: Latin letters lose their accents
+    (José → jose, Schröder → schroder, Wałęsa → walesa: readers type names both ways)
+    and English words are stemmed; other scripts and digits stay as they are."""
+    if not word.isascii():
+        plain = "".join(
+            ch
+            for ch in unicodedata.normalize("NFKD", word.translate(_LATIN_LETTERS))
+            if not unicodedata.combining(ch)
+        )
+        if not _ASCII_WORD.match(plain):
+            return word
+        word = plain
+    return _stem(word) if _ASCII_WORD.match(word) else word
+
+
 class EnglishStemFilter(Composable):  # type: ignore[misc]
-    """Stem lowercase ASCII words (Snowball English); leave Chinese, digits and other
-    scripts alone."""
+    """Fold Latin accents and stem English words (Snowball English): `english_term`;
+    leave Chinese, digits and other scripts alone."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
@@ -274,8 +298,7 @@ class EnglishStemFilter(Composable):  # type: ignore[misc]
             if t.han or t.whole:
                 yield t
                 continue
-            if _ASCII_WORD.match(t.text):
-                t.text = _stem(t.text)
+            t.text = english_term(t.text)
             yield t
 
 
@@ -292,11 +315,10 @@ def index_tokens(text: str, segmenter: str = "jieba") -> list[tuple[str, int, in
     path. Tests hold it to the analyzer's output.
     """
     out = []
-    match_ascii = _ASCII_WORD.match
     for pos, (word, start, end, han) in enumerate(segment(text, segmenter)):
         word = word.lower()
-        if not han and match_ascii(word):
-            word = _stem(word)
+        if not han:
+            word = english_term(word)
         out.append((word, pos, start, end))
     return out
 

@@ -23,7 +23,8 @@ from indexer.analysis.tokens import bilingual_analyzer, character_analyzer
 from indexer.engine.formats import PackedCharacters, PackedPositions
 from indexer.ingest.article import Article, format_date
 
-SCHEMA_VERSION = 5
+#: 6: Latin letters are indexed without their accents (José → jose).
+SCHEMA_VERSION = 6
 
 #: Text fields a free query searches, with their weight relative to the body (see
 #: indexer.search.core.FIELD_BOOSTS for why the title weighs as much as the body).

@@ -52,6 +52,9 @@ ARTICLES = [
     zh("central-hant", "中環碼頭人潮洶湧", "週末中環碼頭擠滿遊客。", "hant"),
     zh("lee-hant", "李登輝出席座談", "前總統李登輝今日出席座談會。", "hant"),
     zh("abe-hans", "安倍晋三会见来宾", "日本首相安倍晋三今天会见来宾。"),
+    zh("duterte-hans", "杜特尔特访问北京", "菲律宾总统杜特尔特今天抵达北京。"),
+    Article("duterte-en", "Duterte arrives in Beijing", "President Duterte arrived on Monday."),
+    Article("mourinho-en", "José Mourinho signs", "Chelsea manager José Mourinho signed on."),
     Article(
         "shintaro-en", "Abe visits Washington", "Former foreign minister Shintaro Abe met Reagan."
     ),
@@ -154,6 +157,23 @@ def test_a_name_written_given_name_first_finds_its_chinese_form(archive: Archive
     assert ids(archive, "Shinzo Abe") == {"abe-hans"}
     assert why(archive, "Shinzo Abe", "abe-hans") == ["matched 安倍 for Shinzo Abe"]
     assert "shintaro-en" in ids(archive, "Abe")
+
+
+def test_a_taiwanese_transliteration_reaches_the_mainland_and_english_forms(
+    archive: Archive,
+) -> None:
+    assert ids(archive, "杜特蒂") == {"duterte-hans", "duterte-en"}
+    assert ids(archive, "杜特尔特") == {"duterte-hans", "duterte-en"}
+
+
+def test_a_name_typed_without_its_accents_finds_it_highlighted_as_written(
+    archive: Archive,
+) -> None:
+    for q in ("Jose Mourinho", "José Mourinho", "摩連奴"):
+        hits = search(archive, SearchRequest(q=q)).hits
+        assert [h.id for h in hits] == ["mourinho-en"], q
+    (hit,) = search(archive, SearchRequest(q="Jose Mourinho")).hits
+    assert hit.to_dict()["matched"] == ["José", "Mourinho"]
 
 
 def test_a_common_word_in_lower_case_is_not_a_name(archive: Archive) -> None:

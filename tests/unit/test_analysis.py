@@ -10,6 +10,7 @@ from indexer.analysis.fold import detect_language, fold, to_simplified
 from indexer.analysis.tokens import (
     BilingualTokenizer,
     bilingual_analyzer,
+    index_tokens,
     segment,
     terms,
     word_parts,
@@ -98,7 +99,27 @@ def test_context_cuts_converge_on_the_same_parts() -> None:
 def test_combining_marks_fold_with_their_base() -> None:
     text = "e\u0301tude"  # é written as e + combining acute
     ((term, _, start, end),) = tokens(text)
-    assert term == "étude" and (start, end) == (0, len(text))
+    assert term == "etud" and (start, end) == (0, len(text))  # as "étude" and "etude"
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("José Mourinho", "Jose Mourinho"),
+        ("Schröder", "Schroder"),
+        ("Lech Wałęsa", "Lech Walesa"),
+        ("Zinédine Zidane", "Zinedine Zidane"),
+        ("Straße", "Strasse"),
+        ("Ærø", "Aero"),
+    ],
+)
+def test_latin_letters_are_terms_without_their_accents(written: str, plain: str) -> None:
+    assert terms(written) == terms(plain)
+    assert [t[0] for t in index_tokens(written)] == terms(plain)
+
+
+def test_other_scripts_keep_their_letters() -> None:
+    assert terms("Москва Αθήνα") == ["москва", "αθήνα"]
 
 
 def test_fold_map_is_none_when_nothing_moves() -> None:
