@@ -236,7 +236,12 @@ def _expand_node(
     top: bool = False,
 ) -> wq.Query:
     if top and word_leaves(q) is not None:
-        return _expand_node(wq.And([q]), text, schema, table, reader, out).normalize()
+        # One word: expanded as the only child of a group, then taken out of it. Not with
+        # normalize(), which would merge its OtherForms (an Or) into the word's Or and so
+        # lose what marks them as other forms of the same word.
+        expanded = _expand_node(wq.And([q]), text, schema, table, reader, out)
+        children = list(expanded.children())
+        return children[0] if len(children) == 1 else expanded
     if type(q) not in (wq.And, wq.Or):
         if q.is_leaf():
             return q

@@ -61,4 +61,14 @@ def _concepts(q: wq.Query) -> list[wq.Query]:
         q = q.a
     if type(q) is not wq.Or:
         return []
-    return regroup(list(q.children()))
+    concepts: list[wq.Query] = []
+    for child in regroup(list(q.children())):
+        if isinstance(child, OtherForms) and concepts:
+            # A word's other forms (华为 → Huawei) follow it: they are the same concept, so
+            # an article is not "holding every word" for holding a name in two languages.
+            word = concepts[-1]
+            parts = list(word.children()) if type(word) is wq.Or else [word]
+            concepts[-1] = wq.Or([*parts, child])
+        else:
+            concepts.append(child)
+    return concepts

@@ -7,11 +7,15 @@ from collections.abc import Iterator
 import pytest
 from whoosh import query as wq
 
+from indexer.analysis.names import name_table
 from indexer.config import Settings
 from indexer.ingest.article import Article
 from indexer.search import rank as search_module
+from indexer.search.characters import with_characters
 from indexer.search.core import SearchRequest, search
-from indexer.search.rank import rank_query
+from indexer.search.expand import OtherForms, expand_search
+from indexer.search.query import parse_query
+from indexer.search.rank import _concepts, rank_query
 from indexer.store.archive import Archive
 
 FILLER = "The council met on Tuesday to discuss the budget, the roads and the schools."
@@ -81,6 +85,37 @@ def test_date_order_ignores_the_bonus(archive: Archive) -> None:
 )
 def test_queries_with_nothing_to_order_are_left_alone(description: str, q: wq.Query) -> None:
     assert rank_query(q) is q
+
+
+def test_a_name_in_two_languages_is_one_word(settings: Settings) -> None:
+    # Written for this test: the Chinese article names Huawei in both languages, the
+    # English one in English only. One word was typed: neither gets an "every word" bonus,
+    # and the other forms stay marked as such for the character search and the bonus.
+    archive = Archive(settings)
+    try:
+        archive.add(
+            [
+                Article(
+                    id="both-languages",
+                    title="华为发布新手机",
+                    body="华为（Huawei）今天发布新手机。",
+                    lang="zh",
+                    script="hans",
+                ),
+                Article(id="english", title="Huawei phone", body="Huawei launched a phone."),
+            ]
+        )
+        searcher = archive.searcher()
+        q, _ = parse_query("Huawei", searcher.schema, settings)
+        assert q is not None
+        table = name_table(archive.current_dir(), settings.aliases)
+        expanded = with_characters(expand_search(searcher, q, "Huawei", table).query)
+        assert any(isinstance(c, OtherForms) for c in expanded.children())
+        assert len(_concepts(expanded)) == 1
+        assert rank_query(expanded) is expanded
+        assert set(ranked(archive, "Huawei")) == {"both-languages", "english"}
+    finally:
+        archive.close()
 
 
 def test_a_word_and_its_fields_count_once() -> None:
