@@ -20,7 +20,6 @@ import argparse
 import http.client
 import json
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,9 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import serving  # noqa: E402
 
 QUERIES_EN = [
     "oil prices",
@@ -178,39 +180,6 @@ def run_level(
     return level
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(index: Path, port: int, config: Path) -> subprocess.Popen[bytes]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "indexer",
-        "--config",
-        str(config),
-        "--index",
-        str(index),
-        "serve",
-        "--port",
-        str(port),
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                raise SystemExit(f"server did not start: {err}") from None
-            time.sleep(0.2)
-
-
 def warm_up(port: int) -> list[tuple[str, str]]:
     """Send every query once (loads dictionaries, fills caches); collect article ids to open."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -262,17 +231,12 @@ def main() -> None:
     args = parser.parse_args()
 
     index = args.index or build_index(args.build, args.config)
-    port = free_port()
-    server = start_server(index, port, args.config)
-    try:
+    with serving(args.config, index) as port:
         article_ids = warm_up(port)
         levels = [
             run_level(port, int(c), args.seconds, article_ids, args.seed)
             for c in args.clients.split(",")
         ]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     rows = [lv.to_dict() for lv in levels]
     print(

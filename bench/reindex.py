@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import newsarchive, serving  # noqa: E402
+
 CORPUS = ROOT.parent / "shared" / "corpus"
 QUERIES = [
     "马云",
@@ -42,12 +45,6 @@ QUERIES = [
     "election",
     "人工智能",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str) -> int:
@@ -85,53 +82,45 @@ def main() -> None:
         + "\n",
         encoding="utf-8",
     )
-    cmd = [sys.executable, "-m", "indexer", "--config", str(config)]
+    cmd = newsarchive(config)
     if not (work / "index" / "CURRENT").exists():
         print("building the index to serve …", flush=True)
         built = subprocess.run([*cmd, "index", "--quiet"])
         if built.returncode not in (0, 3):  # 3: some items failed, the rest is indexed
             raise SystemExit("indexing failed")
-    port = _free_port()
-    log = (work / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [*cmd, "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}/api/search?"
     samples: list[tuple[float, float, int]] = []  # (started, seconds, status)
     stop = threading.Event()
+    with serving(config, log=work / "serve.log") as port:
+        base = f"http://127.0.0.1:{port}/api/search?"
 
-    def client(n: int) -> None:
-        i = n
-        while not stop.is_set():
-            q = QUERIES[i % len(QUERIES)]
-            began = time.perf_counter()
-            status = _get(base + urllib.parse.urlencode({"q": q}))
-            samples.append((began, time.perf_counter() - began, status))
-            i += 1
+        def client(n: int) -> None:
+            i = n
+            while not stop.is_set():
+                q = QUERIES[i % len(QUERIES)]
+                began = time.perf_counter()
+                status = _get(base + urllib.parse.urlencode({"q": q}))
+                samples.append((began, time.perf_counter() - began, status))
+                i += 1
 
-    try:
-        while _get(base + "q=x") != 200:
-            if server.poll() is not None:
-                raise SystemExit("the server did not start; see " + str(work / "serve.log"))
+        while _get(base + "q=x") != 200:  # listening at once, answering once loaded
             time.sleep(0.2)
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
-        for t in threads:
-            t.start()
-        time.sleep(5)
-        print("rebuilding while the clients search …", flush=True)
-        started = time.perf_counter()
-        rebuilt = subprocess.run(
-            [*cmd, "reindex", "--quiet", "--json"], capture_output=True, text=True
-        )
-        finished = time.perf_counter()
-        time.sleep(5)
-        stop.set()
-        for t in threads:
-            t.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        try:
+            for t in threads:
+                t.start()
+            time.sleep(5)
+            print("rebuilding while the clients search …", flush=True)
+            started = time.perf_counter()
+            rebuilt = subprocess.run(
+                [*cmd, "reindex", "--quiet", "--json"], capture_output=True, text=True
+            )
+            finished = time.perf_counter()
+            time.sleep(5)
+        finally:
+            stop.set()
+            for t in threads:
+                if t.is_alive():
+                    t.join()
     if rebuilt.returncode != 0:
         raise SystemExit(rebuilt.stderr)
     during = [s for b, s, _ in samples if started <= b <= finished]

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +25,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import clean_env, free_port  # noqa: E402
+
 CORPUS = ROOT / "corpus"
 
 
@@ -36,31 +38,21 @@ def _command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "indexer"]
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
-
-
 def _timed(args: list[str], cwd: Path) -> float:
     started = time.perf_counter()
-    subprocess.run(args, cwd=cwd, env=_env(), check=True, capture_output=True)
+    subprocess.run(args, cwd=cwd, env=clean_env(), check=True, capture_output=True)
     return time.perf_counter() - started
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _serve_until_first_answer(base: list[str], cwd: Path, query: str) -> float:
     """Seconds from starting `serve` to the first 200 answer to a search."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode({"q": query})
     started = time.perf_counter()
     proc = subprocess.Popen(
         [*base, "serve", "--port", str(port)],
         cwd=cwd,
-        env=_env(),
+        env=clean_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -95,7 +87,7 @@ def main() -> None:
         shutil.copy(ROOT / "aliases.toml", work / "aliases.toml")
         (work / "corpus").symlink_to(CORPUS)
         subprocess.run(
-            [*base, "index", "--quiet"], cwd=work, env=_env(), check=True, capture_output=True
+            [*base, "index", "--quiet"], cwd=work, env=clean_env(), check=True, capture_output=True
         )
         cases = {
             "newsarchive --help": lambda: _timed([*base, "--help"], work),

@@ -6,16 +6,18 @@ Needs Debian's chromium and a CJK font (apt-get install fonts-noto-cjk; `.ci/run
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import newsarchive, serving  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 RESULTS = "/?q=%E9%A9%AC%E4%BA%91%20OR%20Tencent"  # 马云 OR Tencent: two names, a timeline
 ARTICLE = "/articles/text/alibaba-tencent-guizhou.txt?q=%E9%A9%AC%E4%BA%91"  # related: 贵阳
@@ -30,39 +32,17 @@ SHOTS = {
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "index"
-        base = [
-            sys.executable,
-            "-m",
-            "indexer",
-            "--config",
-            str(ROOT / "config.toml"),
-            "--index",
-            str(index),
-        ]
-        subprocess.run([*base, "index", "--quiet", str(ROOT / "corpus")], check=True)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        server = subprocess.Popen([*base, "serve", "--port", str(port)])
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-                page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
-                page.goto(f"http://127.0.0.1:{port}/?q=warm")  # the first search loads dictionaries
-                for name, path in SHOTS.items():
-                    page.goto(f"http://127.0.0.1:{port}{path}")
-                    page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
-                    print("wrote", ROOT / "docs" / name)
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        cmd = newsarchive(ROOT / "config.toml", index)
+        subprocess.run([*cmd, "index", "--quiet", str(ROOT / "corpus")], check=True)
+        with serving(ROOT / "config.toml", index) as port, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
+            page.goto(f"http://127.0.0.1:{port}/?q=warm")  # the first search loads dictionaries
+            for name, path in SHOTS.items():
+                page.goto(f"http://127.0.0.1:{port}{path}")
+                page.screenshot(path=str(ROOT / "docs" / name), full_page=False)
+                print("wrote", ROOT / "docs" / name)
+            browser.close()
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,18 +20,16 @@ from tests.helpers import (
     SAMPLE_CORPUS,
     SHARED_CORPUS,
     build_index,
-    free_port,
     make_settings,
     opened,
-    wait_listening,
 )
+from tests.serving import serving
 from webapp import create_app
 
 
 @pytest.fixture(autouse=True)
 def _scrub_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see a developer's NEWSARCHIVE_* variables."""
-    import os
 
     for name in list(os.environ):
         if name.startswith("NEWSARCHIVE_"):
@@ -91,33 +87,5 @@ def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     index = tmp_path_factory.mktemp("browser") / "index"
     shutil.copytree(sample_index, index)
     Archive(make_settings(index)).add(read_inputs([DATA / "hostile" / "script-injection.html"]))
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
-    log_path = index.parent / "server.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "indexer",
-            "--config",
-            str(ROOT / "config.toml"),
-            "--index",
-            str(index),
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    if not wait_listening(port, proc):
-        proc.kill()
-        log.close()
-        out = log_path.read_text(encoding="utf-8", errors="replace")
-        raise RuntimeError(f"server did not start: {out}")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with serving(ROOT / "config.toml", index, log=index.parent / "server.log") as port:
+        yield f"http://127.0.0.1:{port}"

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -62,26 +60,6 @@ def write_config(folder: Path, sources: list[Path], **index: object) -> Path:
     config = folder / "config.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return config
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_listening(port: int, proc: subprocess.Popen[bytes], seconds: float = 30) -> bool:
-    """Whether a server process accepts connections on port within `seconds` (False as soon
-    as it exits)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return True
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                return False
-            time.sleep(0.1)
 
 
 WORDS = [

@@ -18,12 +18,9 @@ from indexer.config import load_settings
 from indexer.errors import ConfigError, IndexLockedError
 from indexer.store import lock
 from tests.helpers import SAMPLE_CORPUS, hold_lock, write_config
+from tests.serving import clean_env
 
 USAGE = 2
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
 
 
 # --- settings --------------------------------------------------------------------------
@@ -125,7 +122,7 @@ def test_a_waiting_writer_says_so_at_once_on_stderr(tmp_path: Path) -> None:
             [sys.executable, "-m", "indexer", "--config", str(config), "index", "--quiet"],
             capture_output=True,
             text=True,
-            env=_env(),
+            env=clean_env(),
         )
     finally:
         holder.kill()
@@ -289,7 +286,7 @@ def test_no_command_shows_a_traceback(tmp_path: Path, command: str) -> None:
         [sys.executable, "-m", "indexer", "--config", str(config), *BAD_INPUTS[command]],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=clean_env(),
         timeout=60,
     )
     assert result.returncode != 0, result.stdout
@@ -316,13 +313,13 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
     """`newsarchive search … | head -1`: the pipe closes early; no traceback, no message."""
     config = write_config(tmp_path, [SAMPLE_CORPUS / "text"], workers=0)
     base = [sys.executable, "-m", "indexer", "--config", str(config)]
-    subprocess.run([*base, "index", "-q"], check=True, env=_env())
+    subprocess.run([*base, "index", "-q"], check=True, env=clean_env())
     proc = subprocess.Popen(
         [*base, "search", "harbour OR 腾讯"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=_env(),
+        env=clean_env(),
     )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # before the command writes anything

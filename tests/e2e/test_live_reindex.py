@@ -4,10 +4,8 @@ no request fails, and the new articles appear after the switch without a restart
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -17,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SAMPLE_CORPUS, free_port, wait_listening, write_config
+from tests.helpers import SAMPLE_CORPUS, write_config
+from tests.serving import clean_env, newsarchive, serving
 
 pytestmark = pytest.mark.slow
 
@@ -47,20 +46,13 @@ def test_reindex_under_load(tmp_path: Path) -> None:
     sources = tmp_path / "sources"
     shutil.copytree(SAMPLE_CORPUS, sources)
     config = write_config(tmp_path, [sources])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
-    cmd = [sys.executable, "-m", "indexer", "--config", str(config)]
-    subprocess.run([*cmd, "index", "--quiet"], check=True, env=env)
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [*cmd, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}/api/search?"
-    try:
-        assert wait_listening(port, server), "server did not start"
-        failures: list[tuple[str, int]] = []
-        latencies: list[tuple[float, float]] = []  # (started, seconds)
-        stop = threading.Event()
+    cmd = newsarchive(config)
+    subprocess.run([*cmd, "index", "--quiet"], check=True, env=clean_env())
+    failures: list[tuple[str, int]] = []
+    latencies: list[tuple[float, float]] = []  # (started, seconds)
+    stop = threading.Event()
+    with serving(config, log=tmp_path / "serve.log") as port:
+        base = f"http://127.0.0.1:{port}/api/search?"
 
         def client(n: int) -> None:
             i = n
@@ -74,29 +66,28 @@ def test_reindex_under_load(tmp_path: Path) -> None:
                 i += 1
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        time.sleep(1.0)
-        assert get(base + "q=quokka")[1]["total"] == 0
-        (sources / "text" / "quokka-census.txt").write_text(NEW_ARTICLE, encoding="utf-8")
-        switch_started = time.perf_counter()
-        rebuilt = subprocess.run(
-            [*cmd, "reindex", "--quiet"], env=env, capture_output=True, text=True
-        )
-        assert rebuilt.returncode == 0, rebuilt.stderr
-        seen_after = None
-        while seen_after is None and time.perf_counter() - switch_started < 60:
-            if get(base + "q=quokka")[1].get("total") == 1:
-                seen_after = time.perf_counter() - switch_started
-            time.sleep(0.05)
-        time.sleep(0.5)
-        stop.set()
-        for t in threads:
-            t.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+        try:
+            for t in threads:
+                t.start()
+            time.sleep(1.0)
+            assert get(base + "q=quokka")[1]["total"] == 0
+            (sources / "text" / "quokka-census.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+            switch_started = time.perf_counter()
+            rebuilt = subprocess.run(
+                [*cmd, "reindex", "--quiet"], env=clean_env(), capture_output=True, text=True
+            )
+            assert rebuilt.returncode == 0, rebuilt.stderr
+            seen_after = None
+            while seen_after is None and time.perf_counter() - switch_started < 60:
+                if get(base + "q=quokka")[1].get("total") == 1:
+                    seen_after = time.perf_counter() - switch_started
+                time.sleep(0.05)
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            for t in threads:
+                if t.is_alive():
+                    t.join()
     assert seen_after is not None, "the new article never appeared"
     assert len(latencies) > 50
     assert failures == []

@@ -4,7 +4,6 @@ loads ready-made, `serve` says what it is doing and answers as soon as it can.""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +16,8 @@ from indexer.analysis import names
 from indexer.cache import LRU
 from indexer.search.core import ready
 from indexer.store.archive import Archive
-from tests.helpers import SAMPLE_CORPUS, free_port, make_settings, write_config
+from tests.helpers import SAMPLE_CORPUS, make_settings, write_config
+from tests.serving import clean_env, free_port, newsarchive
 
 HEAVY = ("whoosh", "jieba", "rjieba", "numpy", "bs4", "flask", "opencc")
 
@@ -31,10 +31,6 @@ print(sorted({name.split(".")[0] for name in sys.modules}))
 """
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
-
-
 @pytest.mark.parametrize(
     "args", [["--help"], ["search", "--help"], ["reindex", "--help"], ["serve", "--help"]]
 )
@@ -44,7 +40,7 @@ def test_help_loads_no_engine(args: list[str]) -> None:
         capture_output=True,
         text=True,
         check=True,
-        env=_env(),
+        env=clean_env(),
     ).stdout
     loaded = set(json.loads(out.replace("'", '"')))
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
@@ -78,12 +74,12 @@ def test_ready_loads_what_a_search_needs(
 
 def test_serve_says_loading_then_ready_and_answers(tmp_path: Path) -> None:
     config = write_config(tmp_path, [SAMPLE_CORPUS], workers=0)
-    cmd = [sys.executable, "-m", "indexer", "--config", str(config)]
-    subprocess.run([*cmd, "index", "--quiet"], check=True, env=_env())
+    cmd = newsarchive(config)
+    subprocess.run([*cmd, "index", "--quiet"], check=True, env=clean_env())
     port = free_port()
     server = subprocess.Popen(
         [*cmd, "serve", "--port", str(port)],
-        env=_env(),
+        env=clean_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -111,7 +107,7 @@ def test_a_search_prints_its_own_time(tmp_path: Path) -> None:
     """The time printed leaves out loading the index and the name table."""
     settings = make_settings(tmp_path / "index", workers=0)
     Archive(settings).index_paths([SAMPLE_CORPUS / "text"])
-    env = _env()
+    env = clean_env()
     started = time.perf_counter()
     out = subprocess.run(
         [

@@ -4,7 +4,6 @@ and running the same command again ends with exactly the expected articles."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import signal
@@ -20,6 +19,7 @@ from indexer.admin import check
 from indexer.search.core import SearchRequest, search
 from indexer.store.archive import Archive
 from tests.helpers import make_settings, write_config
+from tests.serving import clean_env, newsarchive
 
 pytestmark = pytest.mark.slow
 
@@ -82,10 +82,9 @@ def make_sources(folder: Path) -> set[str]:
 
 
 def start(config: Path, *args: str) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
     return subprocess.Popen(
-        [sys.executable, "-m", "indexer", "--config", str(config), *args],
-        env=env,
+        [*newsarchive(config), *args],
+        env=clean_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
