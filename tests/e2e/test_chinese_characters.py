@@ -166,3 +166,8 @@ def test_another_form_of_a_name_is_found_by_its_characters_too(
         found = ids(archive, "Shinzo Abe")
         assert set(found) == {"abe-en", "abe-word", "abe-cut"}
         assert found.index("abe-word") < found.index("abe-cut")
+        # A name typed alone too: its Chinese form is still marked as another form of
+        # the word, and found by its characters.
+        found = ids(archive, "Abe")
+        assert set(found) == {"abe-en", "abe-word", "abe-cut"}
+        assert found.index("abe-word") < found.index("abe-cut")
