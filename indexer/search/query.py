@@ -39,6 +39,7 @@ _SIGNED = re.compile(r"([+-])(?=[\w\"(])")
 _FIELD = re.compile(r"(\w+):")
 _BOOST = re.compile(r"\^\d+(?:\.\d+)?\Z")
 _EDGE = re.compile(r"^\W+|\W+$")
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z]{2})['’]s\Z")
 _RUN = re.compile(rf"[{HAN}]+|[^\W{HAN}]+")
 MAX_EXPANSION = 1000  # index words one wildcard may stand for
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -208,6 +209,9 @@ def _word(word: str, fields: set[str], at_start: bool, binds: bool) -> tuple[str
     if _WILDCARD_WORD.fullmatch(word):
         return prefix + word + suffix, False
     word = _EDGE.sub("", word.replace("*", " ").replace("?", " ")).strip()
+    # An English possessive is the name or word itself: Merkel's finds Merkel, in any
+    # language (the article may say "Chancellor Merkel" or 默克尔).
+    word = _POSSESSIVE.sub("", word)
     if not word:
         return ("", False) if not (prefix and binds) else (prefix, True)
     if has_han(word):

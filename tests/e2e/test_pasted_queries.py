@@ -83,6 +83,11 @@ ARTICLES = [
         "Ferry strike: what next?",
         "After the ferry strike, commuters ask what next for the island route.",
     ),
+    Article(
+        "ortiz",
+        "Ortiz opens the harbour market",
+        "Lena Ortiz opened the harbour market on Saturday.",
+    ),
 ]
 
 PASTED = [
@@ -96,6 +101,8 @@ PASTED = [
     ("*ST大控复牌首日涨停", "st"),
     ("Ferry strike: what next?", "next"),
     ("[Budget] {talks} ^what ~next", "budget"),
+    ("Ortiz's harbour market", "ortiz"),  # the possessive is the name itself
+    ("Ortiz’s market", "ortiz"),
 ]
 
 
@@ -117,6 +124,12 @@ def ids(archive: Archive, q: str) -> list[str]:
 @pytest.mark.parametrize(("q", "wanted"), PASTED)
 def test_pasted_text_finds_its_article_first(archive: Archive, q: str, wanted: str) -> None:
     assert ids(archive, q)[:1] == [wanted]
+
+
+def test_a_possessive_finds_the_name(archive: Archive) -> None:
+    # No article writes "Ortiz's": the reader means Ortiz.
+    assert set(ids(archive, "Ortiz's")) == {"ortiz", "cofounder"}
+    assert set(ids(archive, "Ortiz’s")) == {"ortiz", "cofounder"}
 
 
 def test_hyphenated_word_is_a_phrase_not_a_negation(archive: Archive) -> None:
@@ -171,6 +184,10 @@ def test_a_well_formed_but_too_short_wildcard_is_still_refused(archive: Archive)
         ("foo NOT", "foo"),
         ("a AND NOT b", "a AND NOT b"),
         ("(AND foo)", "( foo )"),
+        ("Merkel's party", "Merkel party"),
+        ("Obama’s", "Obama"),
+        ("O'Neill's", '"O\'Neill"'),
+        ('"Merkel\'s party"', '"Merkel\'s party"'),  # a quoted phrase is as typed
     ],
 )
 def test_reader_syntax(typed: str, parsed: str) -> None:
