@@ -100,12 +100,17 @@ class Hit(Metadata):
     #: search shows one hit per story.
     versions: int = 1
 
+    @property
+    def matched(self) -> list[str]:
+        """What the hit's title and snippet mark, as the article writes it."""
+        return sorted(set(self.snippet.matched + self.title_marked.matched))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.metadata(),
             "score": round(self.score, 4),
             "snippet": self.snippet.html(),
-            "matched": sorted(set(self.snippet.matched + self.title_marked.matched)),
+            "matched": self.matched,
             "why": [e.to_dict() for e in self.explanation],
             "versions": self.versions,
         }

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 import indexer
 from indexer.store.archive import Archive
-from tests.helpers import ROOT
+from tests.helpers import ROOT, write_config
 
 
 @pytest.mark.parametrize("name", indexer.__all__)
@@ -41,3 +44,16 @@ def test_importing_the_package_loads_no_engine() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_readme_library_example_runs(
+    sample_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(sample_index, tmp_path / "index")
+    write_config(tmp_path, [])
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "Tech giants bet on Guizhou" in printed and "馬雲" in printed
