@@ -60,6 +60,7 @@ DATA = Path(__file__).resolve().parent / "data"
 CEDICT_TABLE = DATA / "cedict_names.tsv"
 CEDICT_KEYS = DATA / "cedict_names_keys.tsv"  # the same rows, analysed (see cedict_build)
 REGIONAL_TABLE = DATA / "regional_names.tsv"
+DEMONYM_TABLE = DATA / "demonyms.tsv"
 TERMS_TABLE = DATA / "cedict_terms.tsv"
 TERMS_KEYS = DATA / "cedict_terms_keys.tsv"  # the same rows, analysed (see cedict_build)
 MINED_FILE = "names-mined.tsv"
@@ -452,6 +453,24 @@ def regional_layer() -> _Layer:
             english, chinese = line.rstrip("\n").split("\t")[:2]
             layer.add([(e.strip(), 0) for e in english.split(" | ")], chinese.split(" | "))
     return layer
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    with DEMONYM_TABLE.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            place, adjectives = line.rstrip("\n").split("\t")
+            table[place.casefold()] = tuple(a.strip() for a in adjectives.split(" | "))
+    return table
+
+
+def demonyms(place: str) -> tuple[str, ...]:
+    """The English adjectives of a country or region (Ethiopia → Ethiopian), from the
+    shipped `demonyms.tsv`; none for other names."""
+    return _demonyms().get(place.casefold(), ())
 
 
 def mined_layer(counts: Counter[tuple[str, str]], min_count: int = 1) -> _Layer:

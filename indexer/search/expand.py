@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from whoosh import query as wq
 
 from indexer.analysis.fold import has_han
-from indexer.analysis.names import NameTable, english_key
+from indexer.analysis.names import NameTable, demonyms, english_key
 from indexer.analysis.numbers import other_number_form
 from indexer.analysis.tokens import STOP_WORDS
 from indexer.search.highlight import Span, Targets
@@ -339,6 +339,9 @@ def other_forms(
         regional = [c for c in table.regional_forms(han, english) if c not in synonyms]
         translations = table.term_english(han) if not english and translate else []
         number = other_number_form(han)
+        # A country's English adjective too (衣索比亞 → Ethiopia, Ethiopian): English news
+        # says "an Ethiopian runner", which no stemmed form of the name matches.
+        english += [a for name in english for a in demonyms(name) if a not in english]
         return Forms(
             english,
             [table.written(s) for s in [*synonyms, *regional]],

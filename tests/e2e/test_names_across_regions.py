@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.analysis.names import (
+    demonyms,
     english_key,
     han_key,
     mine_names,
@@ -55,6 +56,7 @@ ARTICLES = [
     zh("duterte-hans", "杜特尔特访问北京", "菲律宾总统杜特尔特今天抵达北京。"),
     Article("duterte-en", "Duterte arrives in Beijing", "President Duterte arrived on Monday."),
     Article("mourinho-en", "José Mourinho signs", "Chelsea manager José Mourinho signed on."),
+    Article("runner-en", "Ethiopian runner wins in Boston", "The Ethiopian won by a second."),
     Article(
         "shintaro-en", "Abe visits Washington", "Former foreign minister Shintaro Abe met Reagan."
     ),
@@ -174,6 +176,14 @@ def test_a_name_typed_without_its_accents_finds_it_highlighted_as_written(
         assert [h.id for h in hits] == ["mourinho-en"], q
     (hit,) = search(archive, SearchRequest(q="Jose Mourinho")).hits
     assert hit.to_dict()["matched"] == ["José", "Mourinho"]
+
+
+def test_a_country_in_chinese_finds_its_english_adjective(archive: Archive) -> None:
+    # No form of "Ethiopia" matches "Ethiopian" once stemmed.
+    assert ids(archive, "衣索比亞") == {"runner-en"}
+    assert why(archive, "埃塞俄比亚", "runner-en") == ["matched Ethiopian for 埃塞俄比亚"]
+    assert demonyms("Ethiopia") == ("Ethiopian",)
+    assert demonyms("China") == () and demonyms("Jack Ma") == ()
 
 
 def test_a_common_word_in_lower_case_is_not_a_name(archive: Archive) -> None:
