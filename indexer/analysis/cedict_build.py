@@ -35,6 +35,7 @@ from indexer.analysis.names import (
     analysed_terms,
     looks_like_name,
     read_table,
+    tsv_rows,
     with_short_forms,
 )
 
@@ -278,8 +279,7 @@ TERMS_KEYS_NOTICE = """\
 
 def write_terms_keys(path: Path = TERMS_KEYS, table: Path = TERMS_TABLE) -> int:
     """Write the analysed term table; returns the rows."""
-    with table.open(encoding="utf-8") as fh:
-        rows = [line.rstrip("\n").split("\t") for line in fh if not line.startswith("#")]
+    rows = list(tsv_rows(table))
     count = 0
     with path.open("w", encoding="utf-8") as out:
         out.write(TERMS_KEYS_NOTICE)

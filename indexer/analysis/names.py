@@ -138,16 +138,12 @@ def cedict_terms() -> Terms:
     """The CC-CEDICT common words, read once per process from the shipped table."""
     terms_ = Terms()
     if TERMS_KEYS.is_file():
-        with TERMS_KEYS.open(encoding="utf-8") as fh:
-            terms_.add_analysed(
-                (simp, folded, term, tuple(key.split()))
-                for simp, _trad, term, folded, key in (
-                    line.rstrip("\n").split("\t") for line in fh if not line.startswith("#")
-                )
-            )
+        terms_.add_analysed(
+            (simp, folded, term, tuple(key.split()))
+            for simp, _trad, term, folded, key in tsv_rows(TERMS_KEYS)
+        )
     elif TERMS_TABLE.is_file():
-        with TERMS_TABLE.open(encoding="utf-8") as fh:
-            rows = [tuple(line.rstrip("\n").split("\t")) for line in fh if not line.startswith("#")]
+        rows = [tuple(row) for row in tsv_rows(TERMS_TABLE)]
         terms_.add_rows(rows)  # type: ignore[arg-type]
     else:  # a source checkout without the generated table
         from indexer.analysis.cedict_build import build_cedict_terms
@@ -376,7 +372,7 @@ def cedict_layer() -> _Layer:
     """The CC-CEDICT names, read once per process from the shipped analysed table."""
     layer = _Layer()
     if CEDICT_KEYS.is_file():
-        for simp, trad, fsimp, ftrad, spellings, ranked, keys in _read_keys(CEDICT_KEYS):
+        for simp, trad, fsimp, ftrad, spellings, ranked, keys in tsv_rows(CEDICT_KEYS):
             layer.add_analysed(
                 (
                     (name, tuple(key.split()), int(rank))
@@ -403,22 +399,20 @@ def cedict_layer() -> _Layer:
     return layer
 
 
-def _read_keys(path: Path) -> Iterator[list[str]]:
+def tsv_rows(path: Path) -> Iterator[list[str]]:
+    """The tab-separated columns of each line of a shipped table, without its comment
+    lines (#) and blank lines."""
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            if not line.startswith("#"):
+            if not line.startswith("#") and line.strip():
                 yield line.rstrip("\n").split("\t")
 
 
 def read_table(path: Path) -> Iterator[Row]:
     """The rows of cedict_names.tsv: simplified, traditional, pinyin, ranked names."""
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#"):
-                continue
-            simp, trad, pinyin, names = line.rstrip("\n").split("\t")
-            ranked = [name.rpartition(":") for name in names.split(" | ")]
-            yield simp, trad, pinyin, [(name, int(rank)) for name, _, rank in ranked]
+    for simp, trad, pinyin, names in tsv_rows(path):
+        ranked = [name.rpartition(":") for name in names.split(" | ")]
+        yield simp, trad, pinyin, [(name, int(rank)) for name, _, rank in ranked]
 
 
 def analysed_terms(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, ...]]:
@@ -446,25 +440,17 @@ def analysed_rows(rows: Iterable[Row]) -> Iterator[tuple[str, ...]]:
 def regional_layer() -> _Layer:
     """The shipped table of regional forms, institutions and romanizations, read once."""
     layer = _Layer()
-    with REGIONAL_TABLE.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            english, chinese = line.rstrip("\n").split("\t")[:2]
-            layer.add([(e.strip(), 0) for e in english.split(" | ")], chinese.split(" | "))
+    for english, chinese, *_ in tsv_rows(REGIONAL_TABLE):
+        layer.add([(e.strip(), 0) for e in english.split(" | ")], chinese.split(" | "))
     return layer
 
 
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, tuple[str, ...]]:
-    table: dict[str, tuple[str, ...]] = {}
-    with DEMONYM_TABLE.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            place, adjectives = line.rstrip("\n").split("\t")
-            table[place.casefold()] = tuple(a.strip() for a in adjectives.split(" | "))
-    return table
+    return {
+        place.casefold(): tuple(a.strip() for a in adjectives.split(" | "))
+        for place, adjectives in tsv_rows(DEMONYM_TABLE)
+    }
 
 
 def demonyms(place: str) -> tuple[str, ...]:
