@@ -72,8 +72,9 @@ def name_forms(table: NameTable, typed: str, key: tuple[str, ...]) -> list[tuple
     seen: set[frozenset[str]] = set()
     english_forms: list[tuple[str, ...]] = []
     for e in english:
-        if frozenset(english_key(e)) not in seen:
-            seen.add(frozenset(english_key(e)))
+        words = frozenset(english_key(e))
+        if words not in seen:
+            seen.add(words)
             english_forms.append((e,))
     return english_forms + out if not has_han(typed) else out + english_forms
 
