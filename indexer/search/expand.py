@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from whoosh import query as wq
 
-from indexer.analysis.fold import has_han
+from indexer.analysis.fold import fold, has_han
 from indexer.analysis.names import NameTable, demonyms, english_key
 from indexer.analysis.numbers import other_number_form
 from indexer.analysis.tokens import STOP_WORDS
@@ -221,6 +221,13 @@ def _typed(nodes: list[wq.Query], text: str, fallback: str) -> str:
         typed = text[min(starts) : max(ends)].replace('"', "").strip()  # type: ignore[type-var]
         if typed:
             return typed
+    if has_han(fallback):
+        # A Chinese word as the reader wrote it (比爾蓋茲), not as folded (比尔盖兹).
+        folded, origin = fold(text)
+        at = folded.find(fallback)
+        if at >= 0 and len(folded) == len(origin or folded):
+            last = at + len(fallback) - 1
+            return text[origin[at] : origin[last] + 1] if origin else text[at : last + 1]
     # Words apart in the parsed query may stand with hyphens or quotes between them.
     found = re.search(r"[\W_]+".join(map(re.escape, fallback.split())), text, re.IGNORECASE)
     return found.group(0).replace('"', "") if found else fallback
@@ -454,7 +461,7 @@ def _form_queries(
 ) -> wq.Query | None:
     """Other forms, each with its weight and kind, as queries over the fields of `leaves`."""
     alternatives: list[wq.Query] = []
-    for form, weight, kind in weighted:
+    for form, weight, kind in _as_written(weighted):
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
             if not tokens or tuple(tokens) == key:
@@ -470,6 +477,23 @@ def _form_queries(
             out.labels.setdefault(" ".join(tokens), shown)
             out.kinds.setdefault(" ".join(tokens), kind)
     return OtherForms(alternatives) if alternatives else None
+
+
+#: The dot between the parts of a transliterated name (比尔·盖茨), which articles also leave out.
+_INTERPUNCT = re.compile("[·・‧•]")
+
+
+def _as_written(weighted: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
+    """Each form, and a Chinese name with an interpunct also without it: articles write
+    比尔·盖茨 and 比尔盖茨, and the segmenter keeps the second whole (one word, not the
+    phrase 比尔 盖茨)."""
+    out = []
+    for form, weight, kind in weighted:
+        out.append((form, weight, kind))
+        joined = _INTERPUNCT.sub("", form)
+        if joined != form and has_han(joined):
+            out.append((joined, weight, kind))
+    return out
 
 
 def explain(

@@ -53,6 +53,7 @@ ARTICLES = [
     zh("central-hant", "中環碼頭人潮洶湧", "週末中環碼頭擠滿遊客。", "hant"),
     zh("lee-hant", "李登輝出席座談", "前總統李登輝今日出席座談會。", "hant"),
     zh("abe-hans", "安倍晋三会见来宾", "日本首相安倍晋三今天会见来宾。"),
+    zh("gates-hans", "比尔盖茨谈慈善", "微软创始人比尔盖茨今天谈到慈善。"),
     zh("duterte-hans", "杜特尔特访问北京", "菲律宾总统杜特尔特今天抵达北京。"),
     Article("duterte-en", "Duterte arrives in Beijing", "President Duterte arrived on Monday."),
     Article("mourinho-en", "José Mourinho signs", "Chelsea manager José Mourinho signed on."),
@@ -144,6 +145,18 @@ def test_each_expansion_is_explained_on_the_hit(archive: Archive) -> None:
     assert "matched 默克尔 for 梅克爾" in why(archive, "梅克爾", "merkel-hans")
     assert "matched 川普 for 特朗普" in why(archive, "特朗普", "trump-hant")
     assert "matched 吳敦義 for Wu Den-yih" in why(archive, "Wu Den-yih", "wu-hant")
+
+
+def test_a_form_written_without_its_interpunct_is_found_as_the_word_it_is(
+    archive: Archive,
+) -> None:
+    # The table writes 比尔·盖茨; this article writes 比尔盖茨, which the segmenter keeps
+    # whole. It is found as that word (not only by its characters, weighted far lower)
+    # and explained as written.
+    hits = search(archive, SearchRequest(q="比爾蓋茲", limit=50)).hits
+    assert [h.id for h in hits][:1] == ["gates-hans"]
+    assert hits[0].score > 1.0
+    assert "matched 比尔盖茨 for 比爾蓋茲" in [str(e) for e in hits[0].explanation]
 
 
 def test_a_name_of_several_words_is_one_thing(archive: Archive) -> None:

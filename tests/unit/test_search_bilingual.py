@@ -9,6 +9,7 @@ import pytest
 
 from indexer.analysis.names import name_table
 from indexer.errors import NotFoundError, QueryError
+from indexer.search import rank
 from indexer.search.core import SearchRequest, search
 from indexer.search.expand import NAME, TRANSLATION, Explanation
 from indexer.search.related import like_clues, more_like_this
@@ -44,10 +45,22 @@ def test_chinese_name_finds_an_english_only_article(sample_archive: Archive) -> 
     assert SHANGHAI_FERRIES not in hits(sample_archive, "上海", expand=False)
 
 
-def test_literal_words_rank_above_their_other_forms(sample_archive: Archive) -> None:
-    # The article that says Tencent outranks the one that only says 腾讯.
+def test_literal_words_rank_above_their_other_forms(
+    sample_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both articles name Tencent in their text, one as typed, one as 腾讯: the one that
+    # says Tencent ranks first. (The other names 腾讯 in its headline too: a story about
+    # it, which the headline bonus ranks first, below.)
+    monkeypatch.setattr(rank, "TITLE_BOOST", 0.0)
     ranked = [h.id for h in search(sample_archive, SearchRequest(q="Tencent", limit=10)).hits]
     assert ranked.index(GUIZHOU) < ranked.index(SHENZHEN_AI)
+
+
+def test_a_story_naming_another_form_in_its_headline_ranks_above_a_mention(
+    sample_archive: Archive,
+) -> None:
+    ranked = [h.id for h in search(sample_archive, SearchRequest(q="Tencent", limit=10)).hits]
+    assert ranked.index(SHENZHEN_AI) < ranked.index(GUIZHOU)
 
 
 @pytest.mark.parametrize("q", ["Jack Ma", '"Jack Ma"', "马云", "馬雲", "mayun", "ma yun"])

@@ -75,7 +75,6 @@ def test_date_order_ignores_the_bonus(archive: Archive) -> None:
 @pytest.mark.parametrize(
     ("description", "q"),
     [
-        ("one word", wq.Or([wq.Term("title", "copper"), wq.Term("body", "copper")])),
         (
             "every word is required already",
             wq.And([wq.Term("body", "copper"), wq.Term("body", "mine")]),
@@ -87,7 +86,9 @@ def test_queries_with_nothing_to_order_are_left_alone(description: str, q: wq.Qu
     assert rank_query(q) is q
 
 
-def test_a_name_in_two_languages_is_one_word(settings: Settings) -> None:
+def test_a_name_in_two_languages_is_one_word(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Written for this test: the Chinese article names Huawei in both languages, the
     # English one in English only. One word was typed: neither gets an "every word" bonus,
     # and the other forms stay marked as such for the character search and the bonus.
@@ -112,6 +113,7 @@ def test_a_name_in_two_languages_is_one_word(settings: Settings) -> None:
         expanded = with_characters(expand_search(searcher, q, "Huawei", table).query)
         assert any(isinstance(c, OtherForms) for c in expanded.children())
         assert len(_concepts(expanded)) == 1
+        monkeypatch.setattr(search_module, "TITLE_BOOST", 0.0)
         assert rank_query(expanded) is expanded
         assert set(ranked(archive, "Huawei")) == {"both-languages", "english"}
     finally:
@@ -165,3 +167,55 @@ def test_a_common_word_in_a_title_does_not_outrank_an_article_about_the_whole_qu
         assert ranked(archive, "UK house prices")[0] == "uk-in-title"
     finally:
         archive.close()
+
+
+def test_an_article_with_every_word_in_its_title_ranks_above_one_repeating_them(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written for this test: a story about Federer names him in its headline; a report on
+    # another match mentions him again and again.
+    articles = [
+        Article(
+            id="about-him",
+            title="Federer wins in Dubai",
+            body="The Swiss player won the final in straight sets. " + FILLER * 2,
+        ),
+        Article(
+            id="mentions-him",
+            title="Nadal reaches the final",
+            body="Nadal beat a player Federer coached; Federer watched, and Federer's rival "
+            "said Federer was the best. " + FILLER * 2,
+        ),
+        Article(
+            id="half-in-title",
+            title="Dubai tennis final",
+            body="Federer and the Dubai crowd. " + FILLER * 2,
+        ),
+    ]
+    archive = Archive(settings)
+    archive.add(articles)
+    try:
+        assert ranked(archive, "Federer")[0] == "about-him"
+        assert ranked(archive, "Federer Dubai")[0] == "about-him"
+        # Without the bonus, repetition in the body wins: the bonus is what orders them.
+        monkeypatch.setattr(search_module, "TITLE_BOOST", 0.0)
+        assert ranked(archive, "Federer")[0] == "mentions-him"
+    finally:
+        archive.close()
+
+
+def test_the_title_bonus_needs_every_word_in_the_title() -> None:
+    q = wq.Or(
+        [
+            wq.Term("title", "feder"),
+            wq.Term("body", "feder"),
+            wq.Term("title", "dubai"),
+            wq.Term("body", "dubai"),
+        ]
+    )
+    ranked_q = rank_query(q)
+    assert isinstance(ranked_q, wq.AndMaybe)
+    bonus = ranked_q.b
+    assert isinstance(bonus, wq.And) and bonus.boost == search_module.TITLE_BOOST
+    assert {leaf.fieldname for leaf in bonus.leaves()} == {"title"}
+    assert {leaf.text for leaf in bonus.leaves()} == {"feder", "dubai"}
