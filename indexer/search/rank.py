@@ -42,9 +42,9 @@ def rank_query(q: wq.Query) -> wq.Query:
     """The query with bonuses that order its matches but never change which articles match.
 
     Under OR an article holding all of the query's words ranks above one holding some of
-    them, even when a single rare word is repeated in the latter. (Under AND every match
-    holds them all: nothing to add.) An article whose title holds all of them ranks
-    higher still.
+    them, even when a single rare word is repeated in the latter (under AND every match
+    holds them all). Under either, an article whose title holds all of them ranks higher
+    still.
     """
     if isinstance(q, wq.AndNot):
         ranked_a = rank_query(q.a)
@@ -53,7 +53,7 @@ def rank_query(q: wq.Query) -> wq.Query:
     if not concepts:
         return q
     ranked = q
-    if len(concepts) > 1 and ALL_WORDS_BOOST:
+    if type(q) is wq.Or and len(concepts) > 1 and ALL_WORDS_BOOST:
         ranked = wq.AndMaybe(ranked, wq.And([_whole(c) for c in concepts], boost=ALL_WORDS_BOOST))
     titles = [_in_title(_whole(c)) for c in concepts]
     if TITLE_BOOST and all(t is not None for t in titles):
@@ -99,10 +99,11 @@ def _whole(concept: wq.Query) -> wq.Query:
 
 
 def _concepts(q: wq.Query) -> list[wq.Query]:
-    """The words (with their other forms) of an OR query: each one thing the reader asked for."""
+    """The words (with their other forms) of a query of words, under OR or AND: each one
+    thing the reader asked for."""
     if isinstance(q, wq.Term | wq.Phrase):
         return [q]
-    if type(q) is not wq.Or:
+    if type(q) not in (wq.Or, wq.And):
         return []
     concepts: list[wq.Query] = []
     for child in regroup(list(q.children())):

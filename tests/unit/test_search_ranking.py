@@ -197,9 +197,11 @@ def test_an_article_with_every_word_in_its_title_ranks_above_one_repeating_them(
     try:
         assert ranked(archive, "Federer")[0] == "about-him"
         assert ranked(archive, "Federer Dubai")[0] == "about-him"
+        assert ranked(archive, "Federer AND Dubai")[0] == "about-him"  # under AND too
         # Without the bonus, repetition in the body wins: the bonus is what orders them.
         monkeypatch.setattr(search_module, "TITLE_BOOST", 0.0)
         assert ranked(archive, "Federer")[0] == "mentions-him"
+        assert ranked(archive, "Federer AND Dubai")[0] == "half-in-title"
     finally:
         archive.close()
 
