@@ -76,13 +76,14 @@ class Terms:
         self._back: dict[tuple[str, ...], str] | None = None
         self._keys: dict[str, tuple[str, ...]] = {}  # folded → its term's analysed terms
         self._vocabulary: frozenset[str] | None = None
+        self._words: frozenset[str] | None = None
 
     def add_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
         for simp, _trad, term in rows:
             folded = han_key(simp)
             self.to_english.setdefault(folded, term)
             self.written.setdefault(folded, simp)
-        self._back = self._vocabulary = None
+        self._back = self._vocabulary = self._words = None
 
     def add_analysed(self, rows: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> None:
         """Add words already analysed: (as written, folded, English term, its terms)."""
@@ -91,7 +92,7 @@ class Terms:
                 self.to_english[folded] = term
                 self.written[folded] = simp
                 self._keys[folded] = key
-        self._back = self._vocabulary = None
+        self._back = self._vocabulary = self._words = None
 
     def _analysed(self) -> list[tuple[str, tuple[str, ...]]]:
         """(folded word, its term's analysed terms), from the shipped keys when they are
@@ -109,6 +110,16 @@ class Terms:
         if self._vocabulary is None:
             self._vocabulary = frozenset(w for _, key in self._analysed() for w in key)
         return self._vocabulary
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every English word of the terms' glosses as written, in lower case: words that
+        are common words in English ("ferry", "gates"), unstemmed."""
+        if self._words is None:
+            self._words = frozenset(
+                w for term in self.to_english.values() for w in re.findall(r"[a-z]+", term.lower())
+            )
+        return self._words
 
     @property
     def to_chinese(self) -> dict[tuple[str, ...], str]:

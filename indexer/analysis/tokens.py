@@ -241,6 +241,7 @@ class BilingualTokenizer(Tokenizer):  # type: ignore[misc]
         for word, start, end, han in segment(value, self.segmenter):
             t.text = word
             t.han = han
+            t.capital = not han and _capitalised(word)
             t.whole = False
             t.boost = 1.0
             t.stopped = False
@@ -267,20 +268,41 @@ _LATIN_LETTERS = str.maketrans(
 
 
 @lru_cache(maxsize=20_000)
+def _unaccented(word: str) -> str:
+    """A lowercase word with its Latin letters' accents taken off, when that leaves an
+    English word (José → jose, Wałęsa → walesa); otherwise the word as it is."""
+    if word.isascii():
+        return word
+    plain = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", word.translate(_LATIN_LETTERS))
+        if not unicodedata.combining(ch)
+    )
+    return plain if _ASCII_WORD.match(plain) else word
+
+
+@lru_cache(maxsize=20_000)
 def english_term(word: str) -> str:
     """The term of a lowercase word that is not Chinese: Latin letters lose their accents
     (José → jose, Schröder → schroder, Wałęsa → walesa: readers type names both ways)
     and English words are stemmed; other scripts and digits stay as they are."""
-    if not word.isascii():
-        plain = "".join(
-            ch
-            for ch in unicodedata.normalize("NFKD", word.translate(_LATIN_LETTERS))
-            if not unicodedata.combining(ch)
-        )
-        if not _ASCII_WORD.match(plain):
-            return word
-        word = plain
+    word = _unaccented(word)
     return _stem(word) if _ASCII_WORD.match(word) else word
+
+
+def name_term(word: str) -> str | None:
+    """The second term indexed for a capitalised English word whose stem is another word's
+    too: the word itself, unstemmed (Federer, whose stem "feder" is federal's; Cannes, whose
+    "cann" is a ticker's). A name found by this term is not found in every article that
+    holds the stem. None when the stem is the word (Merkel)."""
+    plain = _unaccented(word)
+    if not _ASCII_WORD.match(plain):
+        return None
+    return plain if _stem(plain) != plain else None
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
 
 
 class EnglishStemFilter(Composable):  # type: ignore[misc]
@@ -298,8 +320,15 @@ class EnglishStemFilter(Composable):  # type: ignore[misc]
             if t.han or t.whole:
                 yield t
                 continue
-            t.text = english_term(t.text)
+            word = t.text
+            t.text = english_term(word)
             yield t
+            # Indexing a capitalised word, also the word unstemmed, in the same place.
+            if t.mode == "index" and getattr(t, "capital", False):
+                name = name_term(word)
+                if name is not None:
+                    t.text = name
+                    yield t
 
 
 def bilingual_analyzer(segmenter: str = "jieba") -> Any:
@@ -316,11 +345,24 @@ def index_tokens(text: str, segmenter: str = "jieba") -> list[tuple[str, int, in
     """
     out = []
     for pos, (word, start, end, han) in enumerate(segment(text, segmenter)):
-        word = word.lower()
-        if not han:
-            word = english_term(word)
-        out.append((word, pos, start, end))
+        if han:
+            out.append((word.lower(), pos, start, end))
+            continue
+        lower = word.lower()
+        out.append((english_term(lower), pos, start, end))
+        if _capitalised(word) and (name := name_term(lower)) is not None:
+            out.append((name, pos, start, end))
     return out
+
+
+def name_terms(name: str, segmenter: str = "jieba") -> tuple[str, ...]:
+    """The terms that find an English name as articles write it, capitalised: each word
+    unstemmed where the index holds it so (`name_term`), else its usual term. Federer →
+    federer, not the stem "feder" that federal shares."""
+    found: dict[int, str] = {}
+    for term, pos, _, _ in index_tokens(name, segmenter):
+        found[pos] = term  # the unstemmed term follows the stem in its place
+    return tuple(found[pos] for pos in sorted(found))
 
 
 # --- characters ------------------------------------------------------------------------

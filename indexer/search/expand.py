@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -11,7 +12,7 @@ from whoosh import query as wq
 from indexer.analysis.fold import fold, has_han
 from indexer.analysis.names import NameTable, demonyms, english_key
 from indexer.analysis.numbers import other_number_form
-from indexer.analysis.tokens import STOP_WORDS
+from indexer.analysis.tokens import STOP_WORDS, name_terms
 from indexer.search.highlight import Span, Targets
 from indexer.search.query import words_of
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
@@ -390,15 +391,34 @@ def _without_common_surnames(english: list[str], table: NameTable, reader: Any) 
     keys = {name: english_key(name) for name in english}
     out = []
     for name, key in keys.items():
-        full = [k for k in keys.values() if len(k) > 1 and k[-1] == key[-1]]
+        full = [n for n, k in keys.items() if len(k) > 1 and k[-1] == key[-1]]
         if len(key) == 1 and full and table.is_common_word(key[0]):
+            # Counted as the search finds them: by the words as articles write a name
+            # (Federer is not federal, whose stem it shares; Jobs is the plural of job).
             named: set[int] = set()
-            for k in full:
-                named |= _holding(reader, k)
-            if len(_holding(reader, key)) > COMMON_SURNAME_RATIO * len(named):
+            for n in full:
+                named |= _holding(reader, _name_key(n, keys[n], table))
+            if len(_holding(reader, _name_key(name, key, table))) > COMMON_SURNAME_RATIO * len(
+                named
+            ):
                 continue
         out.append(name)
     return out
+
+
+def _name_key(name: str, key: Iterable[str], table: NameTable) -> tuple[str, ...]:
+    """The terms that find an English name as articles write it: a capitalised word that is
+    no common English word by its unstemmed term (Federer, not every article holding the
+    stem "feder" that federal shares; Cannes, not Canon's ticker Cann), other words by
+    their stems (a Ferry is also the ferries)."""
+    written = name_terms(name)
+    stems = tuple(key)
+    if len(written) != len(stems):
+        return stems
+    common = table.terms.words
+    return tuple(
+        w if w != s and w not in common else s for w, s in zip(written, stems, strict=True)
+    )
 
 
 def _holding(reader: Any, key: tuple[str, ...]) -> set[int]:
@@ -438,7 +458,7 @@ def _alternatives(
     weighted += [(f, EXPANSION_BOOST, REGIONAL) for f in found.regional]
     weighted += [(t, TRANSLATION_BOOST, TRANSLATION) for t in found.translations]
     weighted += [(n, NUMBER_BOOST, NUMBER) for n in found.numbers]
-    return _form_queries(weighted, leaves, key, shown, schema, out)
+    return _form_queries(weighted, leaves, key, shown, schema, out, table)
 
 
 def _count(words: Words, schema: Any, out: Expansion) -> wq.Query | None:
@@ -458,14 +478,18 @@ def _form_queries(
     shown: str,
     schema: Any,
     out: Expansion,
+    table: NameTable | None = None,
 ) -> wq.Query | None:
-    """Other forms, each with its weight and kind, as queries over the fields of `leaves`."""
+    """Other forms, each with its weight and kind, as queries over the fields of `leaves`
+    (an English name's, with the `table`, as articles write it: `_name_key`)."""
     alternatives: list[wq.Query] = []
     for form, weight, kind in _as_written(weighted):
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
             if not tokens or tuple(tokens) == key:
                 continue
+            if kind == NAME and table is not None and not has_han(form):
+                tokens = list(_name_key(form, tokens, table))
             boost = leaf.boost * weight
             if len(tokens) == 1:
                 alternatives.append(wq.Term(leaf.fieldname, tokens[0], boost=boost))

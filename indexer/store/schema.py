@@ -24,7 +24,9 @@ from indexer.engine.formats import PackedCharacters, PackedPositions
 from indexer.ingest.article import Article, format_date
 
 #: 6: Latin letters are indexed without their accents (José → jose).
-SCHEMA_VERSION = 6
+#: 7: a capitalised English word whose stem differs from it is also indexed unstemmed
+#: (indexer.analysis.tokens.name_term: Federer is not federal).
+SCHEMA_VERSION = 7
 
 #: Text fields a free query searches, with their weight relative to the body (see
 #: indexer.search.core.FIELD_BOOSTS for why the title weighs as much as the body).

@@ -54,6 +54,11 @@ ARTICLES = [
     zh("lee-hant", "李登輝出席座談", "前總統李登輝今日出席座談會。", "hant"),
     zh("abe-hans", "安倍晋三会见来宾", "日本首相安倍晋三今天会见来宾。"),
     zh("gates-hans", "比尔盖茨谈慈善", "微软创始人比尔盖茨今天谈到慈善。"),
+    Article("federer-en", "Federer wins in Dubai", "Federer beat Nadal in the final."),
+    Article("roger-en", "Roger Federer to play in Basel", "Roger Federer will play at home."),
+    Article("federal-en", "Federal budget passed", "The federal government passed a budget."),
+    Article("cannes-en", "Cannes festival opens", "The Cannes film festival opened."),
+    Article("canon-en", "Canon Inc (Cann.T) year", "Canon Inc (Cann.T) reported its year."),
     zh("duterte-hans", "杜特尔特访问北京", "菲律宾总统杜特尔特今天抵达北京。"),
     Article("duterte-en", "Duterte arrives in Beijing", "President Duterte arrived on Monday."),
     Article("mourinho-en", "José Mourinho signs", "Chelsea manager José Mourinho signed on."),
@@ -157,6 +162,21 @@ def test_a_form_written_without_its_interpunct_is_found_as_the_word_it_is(
     assert [h.id for h in hits][:1] == ["gates-hans"]
     assert hits[0].score > 1.0
     assert "matched 比尔盖茨 for 比爾蓋茲" in [str(e) for e in hits[0].explanation]
+
+
+@pytest.mark.parametrize(
+    ("q", "wanted"),
+    [
+        # Federer's stem is federal's, and Cannes's is the ticker Cann's: the English name is
+        # searched as articles write it, capitalised and unstemmed.
+        ("費德勒", {"federer-en", "roger-en"}),
+        ("坎城", {"cannes-en"}),
+    ],
+)
+def test_an_english_name_is_not_every_word_sharing_its_stem(
+    archive: Archive, q: str, wanted: set[str]
+) -> None:
+    assert ids(archive, q) == wanted
 
 
 def test_a_name_of_several_words_is_one_thing(archive: Archive) -> None:
