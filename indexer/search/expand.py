@@ -450,8 +450,10 @@ def _alternatives(
     found = other_forms(key, table, reader, out.translate, as_name)
     if found is None:
         return None
-    out.crosses |= bool(found.names)
     shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
+    if not found.names and not has_han(key[0]):
+        found = found._replace(names=_by_family_name(key, shown, table))
+    out.crosses |= bool(found.names)
     if found.names:
         out.names.setdefault(shown, key)
     weighted = [(f, EXPANSION_BOOST, NAME) for f in found.names]
@@ -459,6 +461,19 @@ def _alternatives(
     weighted += [(t, TRANSLATION_BOOST, TRANSLATION) for t in found.translations]
     weighted += [(n, NUMBER_BOOST, NUMBER) for n in found.numbers]
     return _form_queries(weighted, leaves, key, shown, schema, out, table)
+
+
+def _by_family_name(key: tuple[str, ...], typed: str, table: NameTable) -> list[str]:
+    """The Chinese forms of a full name the table does not know, typed capitalised, whose
+    last word is a name it knows as a whole (Narendra Modi → 莫迪): Chinese news names a
+    foreign person by the family name. Not when any word is a common English word
+    (Boris Wins), nor for one word."""
+    letters = re.findall(r"[^\W\d_]+", typed)
+    if not 2 <= len(key) <= 3 or len(letters) != len(key):
+        return []
+    if not all(w[:1].isupper() for w in letters) or any(map(table.is_common_word, key)):
+        return []
+    return [table.written(c) for c in table.chinese_for(key[-1:])]
 
 
 def _count(words: Words, schema: Any, out: Expansion) -> wq.Query | None:
@@ -483,6 +498,7 @@ def _form_queries(
     """Other forms, each with its weight and kind, as queries over the fields of `leaves`
     (an English name's, with the `table`, as articles write it: `_name_key`)."""
     alternatives: list[wq.Query] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for form, weight, kind in _as_written(weighted):
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
@@ -490,6 +506,9 @@ def _form_queries(
                 continue
             if kind == NAME and table is not None and not has_han(form):
                 tokens = list(_name_key(form, tokens, table))
+            if (leaf.fieldname, tuple(tokens)) in seen:
+                continue  # 戈登·布朗 and 戈登布朗 are cut alike
+            seen.add((leaf.fieldname, tuple(tokens)))
             boost = leaf.boost * weight
             if len(tokens) == 1:
                 alternatives.append(wq.Term(leaf.fieldname, tokens[0], boost=boost))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh import scoring
 
+from indexer.search.characters import CHARACTER_BOOST
 from indexer.search.expand import OtherForms, regroup
-from indexer.store.schema import SEARCH_FIELDS
+from indexer.store.schema import CHARACTER_FIELD, SEARCH_FIELDS, TITLE_CHARACTER_FIELD
 
 TITLE = "title"
 
@@ -70,18 +71,44 @@ def _all_of(parts: list[wq.Query], boost: float) -> wq.Query:
 
 
 def _in_title(q: wq.Query) -> wq.Query | None:
-    """The part of a concept's query that searches the title, or None if no part does."""
+    """The part of a concept's query that searches the title, or None if no part does: its
+    words in the title field, and its Chinese words' characters in the title's characters
+    (a headline holds 莫迪 where the segmenter cut 莫/迪/互 there)."""
     if isinstance(q, wq.Term | wq.Phrase):
+        if q.fieldname == CHARACTER_FIELD:
+            return _on_field(q, TITLE_CHARACTER_FIELD)
         return q if q.fieldname == TITLE else None
     if isinstance(q, wq.AndNot):
-        return None  # a fallback on the character field, which is not the title alone
+        # Characters searched only where the word is not held: in the title, whether held
+        # as a word or not.
+        return _in_title(q.a)
     if type(q) is wq.And:
         parts = [_in_title(c) for c in q.children()]
         return None if any(p is None for p in parts) else wq.And(parts, boost=q.boost)
     if isinstance(q, wq.Or):
         found = [p for c in q.children() if (p := _in_title(c)) is not None]
-        return wq.Or(found, boost=q.boost) if found else None
+        if not found:
+            return None
+        words = [p for p in found if _fields(p) == {TITLE}]
+        characters = [p for p in found if _fields(p) == {TITLE_CHARACTER_FIELD}]
+        if words and characters and len(words) + len(characters) == len(found):
+            # The characters count where the title does not hold the word itself.
+            found = [*words, wq.AndNot(wq.Or(characters), wq.Or(words))]
+        return wq.Or(found, boost=q.boost)
     return None
+
+
+def _fields(q: wq.Query) -> set[str]:
+    return {leaf.fieldname for leaf in q.leaves()}
+
+
+def _on_field(q: wq.Term | wq.Phrase, fieldname: str) -> wq.Query:
+    """A query of the character field on the title's characters, weighted as the word it
+    stands for (a headline that holds the characters holds the word)."""
+    boost = q.boost / CHARACTER_BOOST
+    if isinstance(q, wq.Phrase):
+        return wq.Phrase(fieldname, list(q.words), boost=boost)
+    return wq.Term(fieldname, q.text, boost=boost)
 
 
 def _whole(concept: wq.Query) -> wq.Query:

@@ -21,13 +21,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indexer.analysis.dedupe import Fingerprint, fingerprint
+from indexer.analysis.fold import has_han
 from indexer.analysis.names import mine_names
 from indexer.analysis.tokens import character_tokens, get_segmenter, index_tokens, word_parts
 from indexer.config import cores
 from indexer.engine.writer import Posted, postings
 from indexer.ingest.article import Article, ItemError
 from indexer.store.manifest import Gone, Manifest, Marker, Reading
-from indexer.store.schema import CHARACTER_FIELD, build_schema, character_text
+from indexer.store.schema import (
+    CHARACTER_FIELD,
+    TITLE_CHARACTER_FIELD,
+    build_schema,
+    character_text,
+)
 
 TEXT_FIELDS = ("title", "body", "author", "source")
 LINES_PER_UNIT = 200
@@ -62,6 +68,11 @@ def prepare(article: Article, segmenter: str, shingles: tuple[int, int] | None =
     if characters:
         field = schema[CHARACTER_FIELD]
         fields[CHARACTER_FIELD] = postings(field, characters, character_tokens(characters))
+    if has_han(article.title):
+        field = schema[TITLE_CHARACTER_FIELD]
+        fields[TITLE_CHARACTER_FIELD] = postings(
+            field, article.title, character_tokens(article.title)
+        )
     marks = fingerprint(article, *shingles) if shingles else None
     return Prepared(article, fields, marks, mine_names(article))
 

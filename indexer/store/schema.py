@@ -26,7 +26,8 @@ from indexer.ingest.article import Article, format_date
 #: 6: Latin letters are indexed without their accents (José → jose).
 #: 7: a capitalised English word whose stem differs from it is also indexed unstemmed
 #: (indexer.analysis.tokens.name_term: Federer is not federal).
-SCHEMA_VERSION = 7
+#: 8: the title's characters have a field of their own (`cjk_title`).
+SCHEMA_VERSION = 8
 
 #: Text fields a free query searches, with their weight relative to the body (see
 #: indexer.search.core.FIELD_BOOSTS for why the title weighs as much as the body).
@@ -35,6 +36,9 @@ SEARCH_FIELDS = {"title": 1.0, "body": 1.0, "author": 1.5, "source": 1.0}
 #: (indexer.analysis.tokens.character_tokens), which a query's Chinese words also search,
 #: below the words (indexer.search.characters).
 CHARACTER_FIELD = "cjk"
+#: The Han characters of the title alone, the same way: whether a headline holds a word
+#: however the segmenter cut it there (indexer.search.rank's headline bonus).
+TITLE_CHARACTER_FIELD = "cjk_title"
 
 
 def build_schema(segmenter: str = "jieba") -> Schema:
@@ -52,6 +56,7 @@ def build_schema(segmenter: str = "jieba") -> Schema:
         # Positions only: phrases of characters; highlights come from the word fields' offsets
         # or from the text itself.
         cjk=_packed(TEXT(analyzer=character_analyzer(), phrase=True)),
+        cjk_title=_packed(TEXT(analyzer=character_analyzer(), phrase=True)),
         # Exact values for facets and filters.
         source_name=ID(sortable=True),
         lang=KEYWORD(stored=True, lowercase=True, scorable=False),
@@ -92,6 +97,8 @@ def to_document(article: Article) -> dict[str, Any]:
     characters = character_text(article)
     if characters:
         doc[CHARACTER_FIELD] = characters
+    if has_han(article.title):
+        doc[TITLE_CHARACTER_FIELD] = article.title
     if article.author:
         doc["author"] = article.author
     if article.source:

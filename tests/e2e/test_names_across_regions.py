@@ -55,6 +55,9 @@ ARTICLES = [
     zh("abe-hans", "安倍晋三会见来宾", "日本首相安倍晋三今天会见来宾。"),
     zh("gates-hans", "比尔盖茨谈慈善", "微软创始人比尔盖茨今天谈到慈善。"),
     Article("federer-en", "Federer wins in Dubai", "Federer beat Nadal in the final."),
+    zh("modi-title-hans", "莫迪会见来宾", "印度总理今天会见来宾。"),
+    zh("modi-body-hans", "印度议会开幕", "莫迪说，莫迪政府将继续改革，莫迪还谈到经济。"),
+    zh("modi-cut-title-hans", "李克强同印度总理莫迪互致贺电", "新华社北京电。双方互致贺电。"),
     Article("roger-en", "Roger Federer to play in Basel", "Roger Federer will play at home."),
     Article("federal-en", "Federal budget passed", "The federal government passed a budget."),
     Article("cannes-en", "Cannes festival opens", "The Cannes film festival opened."),
@@ -177,6 +180,27 @@ def test_an_english_name_is_not_every_word_sharing_its_stem(
     archive: Archive, q: str, wanted: set[str]
 ) -> None:
     assert ids(archive, q) == wanted
+
+
+def test_a_full_name_the_table_lacks_is_found_by_its_known_family_name(
+    archive: Archive,
+) -> None:
+    # The table knows Modi (莫迪), not "Narendra Modi": typed in full, it is one name that
+    # Chinese news writes 莫迪, so a story with 莫迪 in its headline ranks first.
+    hits = search(archive, SearchRequest(q="Narendra Modi", limit=50)).hits
+    found = [h.id for h in hits]
+    assert found[0] == "modi-title-hans"
+    assert found.index("modi-cut-title-hans") < found.index("modi-body-hans")
+    assert "matched 莫迪 for Narendra Modi" in [str(e) for e in hits[0].explanation]
+
+
+def test_a_headline_holding_a_word_the_segmenter_cut_apart_still_ranks_first(
+    archive: Archive,
+) -> None:
+    # jieba cuts the second headline 莫/迪/互: it holds 莫迪 by its characters only, and
+    # still ranks above an article that repeats 莫迪 in its body under another headline.
+    found = [h.id for h in search(archive, SearchRequest(q="莫迪", limit=50)).hits]
+    assert found.index("modi-cut-title-hans") < found.index("modi-body-hans")
 
 
 def test_a_name_of_several_words_is_one_thing(archive: Archive) -> None:
