@@ -452,7 +452,12 @@ def _alternatives(
         return None
     shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
     if not found.names and not has_han(key[0]):
-        found = found._replace(names=_by_family_name(key, shown, table))
+        found = Forms(
+            _by_family_name(key, shown, table),
+            found.regional,
+            found.translations,
+            found.numbers,
+        )
     out.crosses |= bool(found.names)
     if found.names:
         out.names.setdefault(shown, key)
