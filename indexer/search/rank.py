@@ -5,6 +5,7 @@ from __future__ import annotations
 from whoosh import query as wq
 from whoosh import scoring
 
+from indexer.analysis.fold import has_han
 from indexer.search.characters import CHARACTER_BOOST
 from indexer.search.expand import OtherForms, regroup
 from indexer.store.schema import CHARACTER_FIELD, SEARCH_FIELDS, TITLE_CHARACTER_FIELD
@@ -55,11 +56,27 @@ def rank_query(q: wq.Query) -> wq.Query:
         return q
     ranked = q
     if type(q) is wq.Or and len(concepts) > 1 and ALL_WORDS_BOOST:
-        ranked = wq.AndMaybe(ranked, wq.And([_whole(c) for c in concepts], boost=ALL_WORDS_BOOST))
+        every = [_full_weight(_whole(c)) for c in concepts]
+        ranked = wq.AndMaybe(ranked, wq.And(every, boost=ALL_WORDS_BOOST))
     titles = [_in_title(_whole(c)) for c in concepts]
     if TITLE_BOOST and all(t is not None for t in titles):
         ranked = wq.AndMaybe(ranked, _all_of(titles, TITLE_BOOST))
     return ranked
+
+
+def _full_weight(q: wq.Query, other: bool = False) -> wq.Query:
+    """A concept with its other forms weighed as the words typed: an article holding every
+    word of the query holds them all whichever language or region's form it uses. (A
+    Chinese form cut in pieces still counts as one word: its phrase is weighed by piece.)"""
+    if isinstance(q, wq.Term | wq.Phrase):
+        if not other or q.fieldname not in FIELD_BOOSTS:
+            return q
+        pieces = len(q.words) if isinstance(q, wq.Phrase) and has_han(q.words[0]) else 1
+        return q.with_boost(FIELD_BOOSTS[q.fieldname] / pieces)
+    if isinstance(q, wq.AndNot) or not isinstance(q, wq.And | wq.Or):
+        return q  # a character fallback, or anything else, as it is
+    other = other or isinstance(q, OtherForms)
+    return type(q)([_full_weight(c, other) for c in q.children()], boost=q.boost)
 
 
 def _all_of(parts: list[wq.Query], boost: float) -> wq.Query:

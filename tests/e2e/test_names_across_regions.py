@@ -21,6 +21,7 @@ from indexer.analysis.names import (
 )
 from indexer.cli import cli
 from indexer.ingest.article import Article
+from indexer.search import rank
 from indexer.search.core import SearchRequest, search
 from indexer.store.archive import Archive
 from tests.helpers import ROOT, build_index, make_settings, opened
@@ -57,6 +58,12 @@ ARTICLES = [
     Article("federer-en", "Federer wins in Dubai", "Federer beat Nadal in the final."),
     zh("modi-title-hans", "莫迪会见来宾", "印度总理今天会见来宾。"),
     zh("modi-body-hans", "印度议会开幕", "莫迪说，莫迪政府将继续改革，莫迪还谈到经济。"),
+    Article(
+        "leaders-en",
+        "Leaders meet in Berlin",
+        "Angela Merkel and Donald Trump met in Berlin. " + "They spoke about trade and jobs. " * 8,
+    ),
+    zh("trump-only-hant", "川普談貿易", "川普說，川普政府將加徵關稅，川普還談到貿易。", "hant"),
     zh("modi-cut-title-hans", "李克强同印度总理莫迪互致贺电", "新华社北京电。双方互致贺电。"),
     Article("roger-en", "Roger Federer to play in Basel", "Roger Federer will play at home."),
     Article("federal-en", "Federal budget passed", "The federal government passed a budget."),
@@ -201,6 +208,19 @@ def test_a_headline_holding_a_word_the_segmenter_cut_apart_still_ranks_first(
     # still ranks above an article that repeats 莫迪 in its body under another headline.
     found = [h.id for h in search(archive, SearchRequest(q="莫迪", limit=50)).hits]
     assert found.index("modi-cut-title-hans") < found.index("modi-body-hans")
+
+
+def test_an_article_holding_every_word_in_another_language_ranks_above_one_repeating_one(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The English article holds both names, as Merkel and Trump; the Chinese one repeats
+    # 川普 alone. Holding every word counts the same in any language's form.
+    def order() -> list[str]:
+        return [h.id for h in search(archive, SearchRequest(q="梅克爾 川普", limit=50)).hits]
+
+    assert order().index("leaders-en") < order().index("trump-only-hant")
+    monkeypatch.setattr(rank, "_full_weight", lambda q: q)  # forms weighed as they match
+    assert order().index("leaders-en") > order().index("trump-only-hant")
 
 
 def test_a_name_of_several_words_is_one_thing(archive: Archive) -> None:
