@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indexer.analysis.dedupe import Fingerprint, fingerprint
-from indexer.analysis.fold import has_han
 from indexer.analysis.names import mine_names
 from indexer.analysis.tokens import character_tokens, get_segmenter, index_tokens, word_parts
 from indexer.config import cores
@@ -33,6 +32,7 @@ from indexer.store.schema import (
     TITLE_CHARACTER_FIELD,
     build_schema,
     character_text,
+    title_characters,
 )
 
 TEXT_FIELDS = ("title", "body", "author", "source")
@@ -68,11 +68,10 @@ def prepare(article: Article, segmenter: str, shingles: tuple[int, int] | None =
     if characters:
         field = schema[CHARACTER_FIELD]
         fields[CHARACTER_FIELD] = postings(field, characters, character_tokens(characters))
-    if has_han(article.title):
+    title = title_characters(article)
+    if title:
         field = schema[TITLE_CHARACTER_FIELD]
-        fields[TITLE_CHARACTER_FIELD] = postings(
-            field, article.title, character_tokens(article.title)
-        )
+        fields[TITLE_CHARACTER_FIELD] = postings(field, title, character_tokens(title))
     marks = fingerprint(article, *shingles) if shingles else None
     return Prepared(article, fields, marks, mine_names(article))
 

@@ -97,8 +97,9 @@ def to_document(article: Article) -> dict[str, Any]:
     characters = character_text(article)
     if characters:
         doc[CHARACTER_FIELD] = characters
-    if has_han(article.title):
-        doc[TITLE_CHARACTER_FIELD] = article.title
+    title = title_characters(article)
+    if title:
+        doc[TITLE_CHARACTER_FIELD] = title
     if article.author:
         doc["author"] = article.author
     if article.source:
@@ -117,6 +118,12 @@ def character_text(article: Article) -> str | None:
     Han characters (a line break between them, so no phrase spans the two)."""
     text = f"{article.title}\n{article.body}"
     return text if has_han(text) else None
+
+
+def title_characters(article: Article) -> str | None:
+    """What the title's character field indexes of an article: its title, when it holds
+    Han characters."""
+    return article.title if has_han(article.title) else None
 
 
 def stored_metadata(stored: dict[str, Any]) -> dict[str, Any]:
