@@ -74,34 +74,31 @@ def _forms_with_characters(node: wq.Query) -> wq.Query:
     children = list(node.children())
     if any(isinstance(c, CharacterForms) for c in children):
         return node
-    groups = regroup(children)
+    groups = [(group, word_leaves(group)) for group in regroup(children)]
     # Forms of one run of characters (比尔·盖茨 as the phrase 比尔 盖茨 and as the word
-    # 比尔盖茨) share one character query, for articles that hold neither.
-    same: dict[str, list[wq.Query]] = {}
-    for group in groups:
-        word = word_leaves(group)
-        if word is not None and _ALL_HAN.match("".join(word[0])):
-            same.setdefault("".join(word[0]), []).append(group)
+    # 比尔盖茨) share one character query, for articles that hold none of them.
+    held: dict[str, list[wq.Query]] = {}
+    for _, word in groups:
+        if word is not None and _ALL_HAN.match(run := "".join(word[0])):
+            held.setdefault(run, []).extend(word[1])
     new: list[wq.Query] = []
-    for group in groups:
+    for group, word in groups:
         new.append(group)
-        word = word_leaves(group)
         run = "".join(word[0]) if word is not None else ""
-        if run in same and same[run][0] is not group:
-            continue
-        found = _characters(group, fallback=True, also=same.get(run, [])[1:])
-        if found is not None:
-            new.append(found)
+        if run in held:
+            found = _characters(group, fallback=True, held=held.pop(run))
+            if found is not None:
+                new.append(found)
     return OtherForms(new, boost=node.boost)
 
 
 def _characters(
-    node: wq.Query, fallback: bool = False, also: list[wq.Query] | None = None
+    node: wq.Query, fallback: bool = False, held: list[wq.Query] | None = None
 ) -> wq.Query | None:
     """The character query of a free word (searched in the body) made only of Han
     characters, or None. With `fallback`, only for articles without the word itself (nor
-    the words `also`, other cuts of the same characters), weighted as the word is (an
-    other form is weighted below the words as typed)."""
+    any of the `held` leaves: every cut of the same characters), weighted as the word is
+    (an other form is weighted below the words as typed)."""
     word = word_leaves(node)
     if word is None:
         return None
@@ -120,13 +117,8 @@ def _characters(
     else:
         inner = wq.Phrase(CHARACTER_FIELD, terms, boost=boost)
     if fallback:
-        held = [*leaves, *(leaf for other in also or [] for leaf in _leaves(other))]
-        inner = wq.AndNot(inner, wq.Or(held))
+        inner = wq.AndNot(inner, wq.Or(held or leaves))
     return CharacterForms([inner])
-
-
-def _leaves(node: wq.Query) -> list[wq.Query]:
-    return list(node.children()) if type(node) is wq.Or else [node]
 
 
 def _expanded_word(node: wq.Query) -> wq.Query | None:
