@@ -241,7 +241,7 @@ class BilingualTokenizer(Tokenizer):  # type: ignore[misc]
         for word, start, end, han in segment(value, self.segmenter):
             t.text = word
             t.han = han
-            t.capital = not han and _capitalised(word)
+            t.capital = not han and capitalised(word)
             t.whole = False
             t.boost = 1.0
             t.stopped = False
@@ -301,7 +301,9 @@ def name_term(word: str) -> str | None:
     return plain if _stem(plain) != plain else None
 
 
-def _capitalised(word: str) -> bool:
+def capitalised(word: str) -> bool:
+    """Whether a word is written with a capital first letter (a name, or a sentence's first
+    word)."""
     return word[:1].isupper()
 
 
@@ -350,7 +352,7 @@ def index_tokens(text: str, segmenter: str = "jieba") -> list[tuple[str, int, in
             continue
         lower = word.lower()
         out.append((english_term(lower), pos, start, end))
-        if _capitalised(word) and (name := name_term(lower)) is not None:
+        if capitalised(word) and (name := name_term(lower)) is not None:
             out.append((name, pos, start, end))
     return out
 

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from indexer.analysis.fold import fold, has_han
 from indexer.analysis.names import NameTable, demonyms, english_key
 from indexer.analysis.numbers import other_number_form
-from indexer.analysis.tokens import STOP_WORDS, name_terms
+from indexer.analysis.tokens import STOP_WORDS, capitalised, name_terms
 from indexer.search.highlight import Span, Targets
 from indexer.search.query import words_of
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
@@ -476,7 +476,7 @@ def _by_family_name(key: tuple[str, ...], typed: str, table: NameTable) -> list[
     letters = re.findall(r"[^\W\d_]+", typed)
     if not 2 <= len(key) <= 3 or len(letters) != len(key):
         return []
-    if not all(w[:1].isupper() for w in letters) or any(map(table.is_common_word, key)):
+    if not all(map(capitalised, letters)) or any(map(table.is_common_word, key)):
         return []
     return [table.written(c) for c in table.chinese_for(key[-1:])]
 
@@ -505,12 +505,18 @@ def _form_queries(
     alternatives: list[wq.Query] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for form, weight, kind in _as_written(weighted):
+        as_name = kind == NAME and table is not None and not has_han(form)
+        named: dict[tuple[str, ...], tuple[str, ...]] = {}  # the fields share an analyzer
         for leaf in leaves:
             tokens = [t.text for t in schema[leaf.fieldname].analyzer(form)]
             if not tokens or tuple(tokens) == key:
                 continue
-            if kind == NAME and table is not None and not has_han(form):
-                tokens = list(_name_key(form, tokens, table))
+            if as_name:
+                assert table is not None
+                stems = tuple(tokens)
+                if stems not in named:
+                    named[stems] = _name_key(form, stems, table)
+                tokens = list(named[stems])
             if (leaf.fieldname, tuple(tokens)) in seen:
                 continue  # 戈登·布朗 and 戈登布朗 are cut alike
             seen.add((leaf.fieldname, tuple(tokens)))
