@@ -120,16 +120,14 @@ def test_a_name_in_two_languages_is_one_word(
         archive.close()
 
 
+def as_parsed(*words: str) -> wq.Query:
+    """Words under OR as the parser flattens them: one term per word and field."""
+    return wq.Or([wq.Term(field, word) for word in words for field in ("title", "body")])
+
+
 def test_a_word_and_its_fields_count_once() -> None:
     # The parser flattens `copper smelter` under OR into per-field terms: two words, not four.
-    q = wq.Or(
-        [
-            wq.Term("title", "copper"),
-            wq.Term("body", "copper"),
-            wq.Term("title", "smelter"),
-            wq.Term("body", "smelter"),
-        ]
-    )
+    q = as_parsed("copper", "smelter")
     ranked_q = rank_query(q)
     assert isinstance(ranked_q, wq.AndMaybe)
     every = ranked_q.b
@@ -207,15 +205,7 @@ def test_an_article_with_every_word_in_its_title_ranks_above_one_repeating_them(
 
 
 def test_the_title_bonus_needs_every_word_in_the_title() -> None:
-    q = wq.Or(
-        [
-            wq.Term("title", "feder"),
-            wq.Term("body", "feder"),
-            wq.Term("title", "dubai"),
-            wq.Term("body", "dubai"),
-        ]
-    )
-    ranked_q = rank_query(q)
+    ranked_q = rank_query(as_parsed("feder", "dubai"))
     assert isinstance(ranked_q, wq.AndMaybe)
     bonus = ranked_q.b
     assert isinstance(bonus, wq.And) and bonus.boost == search_module.TITLE_BOOST
