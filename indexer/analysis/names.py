@@ -44,7 +44,7 @@ import threading
 import tomllib
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -65,6 +65,7 @@ TERMS_TABLE = DATA / "cedict_terms.tsv"
 TERMS_KEYS = DATA / "cedict_terms_keys.tsv"  # the same rows, analysed (see cedict_build)
 MINED_FILE = "names-mined.tsv"
 MAX_FORMS = 3  # Chinese forms one English name expands to
+MAX_COMPOUND_PARTS = 3  # words a compound no table holds is translated by (数据/中心)
 
 
 class Terms:
@@ -529,13 +530,22 @@ class NameTable:
             self._terms = self._terms()
         return self._terms
 
-    def term_english(self, chinese: str) -> list[str]:
+    def term_english(self, chinese: str, parts: Sequence[str] = ()) -> list[str]:
         """The English term for a common Chinese word (folded), unless the aliases file
-        says what the word means."""
+        says what the word means. A compound the terms lack, given as the segmenter's
+        `parts`, is translated part by part when every part is a word of two characters
+        or more that they hold (数据中心, cut 数据/中心 → "data center")."""
         if chinese in self.aliases.to_english or chinese in self.aliases.synonyms:
             return []
         term = self.terms.to_english.get(chinese)
-        return [term] if term else []
+        if term:
+            return [term]
+        if not 2 <= len(parts) <= MAX_COMPOUND_PARTS or "".join(parts) != chinese:
+            return []
+        english = [self.term_english(part) if len(part) > 1 else [] for part in parts]
+        if not all(english) or any(len(e[0].split()) > 2 for e in english):
+            return []
+        return [" ".join(e[0] for e in english)]
 
     def term_chinese(self, key: tuple[str, ...]) -> list[str]:
         """The Chinese word (folded) for an English term's analyzed terms, when only one

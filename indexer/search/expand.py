@@ -345,7 +345,7 @@ def other_forms(
         # The other regions' forms of the name, through the English name they share
         # (梅克爾 → Merkel → 默克尔).
         regional = [c for c in table.regional_forms(han, english) if c not in synonyms]
-        translations = table.term_english(han) if not english and translate else []
+        translations = table.term_english(han, key) if not english and translate else []
         number = other_number_form(han)
         # A country's English adjective too (衣索比亞 → Ethiopia, Ethiopian): English news
         # says "an Ethiopian runner", which no stemmed form of the name matches.

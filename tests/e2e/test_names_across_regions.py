@@ -361,3 +361,33 @@ def test_a_form_cut_into_pieces_counts_as_one_word_not_one_per_piece(pieces_inde
         # mainland form.
         found = [h.id for h in search(archive, SearchRequest(q="辛巴威")).hits]
         assert found == ["zimbabwe-en", "africa-zh"]
+
+
+# Written for these tests: an English story naming Tencent with its Chinese name, and
+# Chinese briefs each holding one word of the query.
+COMPOUNDS = [
+    Article(
+        "tencent-en",
+        "Tech firms head to the mountains",
+        "Tencent (騰訊) is building data centers in Guizhou, where power is cheap.",
+    ),
+    zh("tencent-zh", "腾讯发布新游戏", "腾讯今天发布新游戏。"),
+    zh("guizhou-zh", "贵州旅游复苏", "贵州乡村旅游逐步复苏。"),
+    *(zh(f"market-zh-{i}", f"市场报告{i}", "今天股市上涨，交易活跃。") for i in range(3)),
+]
+
+
+def test_a_compound_no_table_holds_is_translated_by_its_parts(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    index = build_index(tmp_path, COMPOUNDS)
+    # 数据中心 is in no table, but 数据 (data) and 中心 (center) are: beside a name that
+    # crosses languages (腾讯 → Tencent), it is looked for as "data center" too, and the
+    # English story holding every word ranks first.
+    client = create_app(make_settings(index)).test_client()
+    data = client.get("/api/search", query_string={"q": "腾讯 贵州 数据中心"}).get_json()
+    assert data["hits"][0]["id"] == "tencent-en"
+    assert "matched data centers for 数据中心" in [w["text"] for w in data["hits"][0]["why"]]
+    result = run(runner, index, "search", "腾讯 贵州 数据中心")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "(matched data centers for 数据中心" in result.output  # type: ignore[attr-defined]

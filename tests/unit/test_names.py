@@ -91,6 +91,20 @@ def test_terms_translate_both_ways_only_when_unambiguous() -> None:
     assert table.term_chinese(english_key("mask")) == []  # 口罩 or 面具: left alone
 
 
+def test_a_compound_the_terms_lack_is_translated_by_its_parts() -> None:
+    terms = Terms()
+    terms.add_rows(
+        [("数据", "數據", "data"), ("中心", "中心", "center"), ("说明", "說明", "explain it to me")]
+    )
+    table = NameTable([], terms=terms)
+    assert table.term_english("数据中心", ("数据", "中心")) == ["data center"]
+    assert table.term_english("数据中心") == []  # no cut given: nothing to go by
+    assert table.term_english("数据中心站", ("数据", "中心", "站")) == []  # 站: one character
+    assert table.term_english("数据说明", ("数据", "说明")) == []  # a part's gloss is a sentence
+    assert table.term_english("数据港", ("数据", "港")) == []
+    assert table.term_english("数据中心", ("数据", "中")) == []  # parts that are not the word
+
+
 def test_shipped_terms_table() -> None:
     terms = cedict_terms()
     assert terms.to_english["大数据"] == "big data"
