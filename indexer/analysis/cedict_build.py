@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from indexer.analysis import sounds
 from indexer.analysis.fold import HAN, has_han
 from indexer.analysis.names import (
     CEDICT_KEYS,
@@ -289,6 +290,43 @@ def write_terms_keys(path: Path = TERMS_KEYS, table: Path = TERMS_TABLE) -> int:
     return count
 
 
+SOUNDS_NOTICE = """\
+# {what}, learnt by `python -m indexer.analysis.cedict_build`
+# from the transliterated proper nouns of cedict_names.tsv (see its notice): derived from
+# CC-CEDICT, Creative Commons Attribution-ShareAlike 4.0 International,
+# https://creativecommons.org/licenses/by-sa/4.0/ ; the same licence.
+# Columns: {columns}.
+"""
+
+
+def write_sound_tables(folder: Path = DATA, table: Path = CEDICT_TABLE) -> tuple[int, int]:
+    """Learn the sound model (`indexer.analysis.sounds`) from the name table and write its
+    two tables; returns their rows."""
+    training = sounds.Training()
+    for simp, trad, pinyin, names in read_table(table):
+        training.add([simp, trad], pinyin, [name for name, _ in names])
+    readings, spellings = sounds.table_rows(training)
+    for path, rows, what, columns in (
+        (
+            folder / sounds.READINGS_TABLE.name,
+            readings,
+            "The syllable of each Chinese character of a proper noun",
+            "character, toneless pinyin, times it stands in a transliterated name",
+        ),
+        (
+            folder / sounds.SPELLINGS_TABLE.name,
+            spellings,
+            "How each syllable of a transliterated name is spelt in English",
+            "toneless pinyin, a spelling, its probability",
+        ),
+    ):
+        with path.open("w", encoding="utf-8") as out:
+            out.write(SOUNDS_NOTICE.format(what=what, columns=columns))
+            for row in rows:
+                out.write("\t".join(row) + "\n")
+    return len(readings), len(spellings)
+
+
 def main(argv: list[str]) -> None:
     folder = Path(argv[1]) if len(argv) > 1 else DATA
     count = write_cedict_table(folder / CEDICT_TABLE.name)
@@ -299,6 +337,8 @@ def main(argv: list[str]) -> None:
     print(f"wrote {count} words to {folder / TERMS_TABLE.name}")
     count = write_terms_keys(folder / TERMS_KEYS.name, folder / TERMS_TABLE.name)
     print(f"wrote {count} analysed words to {folder / TERMS_KEYS.name}")
+    readings, spellings = write_sound_tables(folder, folder / CEDICT_TABLE.name)
+    print(f"wrote {readings} readings and {spellings} spellings of the sound model")
 
 
 if __name__ == "__main__":

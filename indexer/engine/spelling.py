@@ -37,3 +37,25 @@ class WordCursor:
 
     def find(self, word: str) -> None:
         self.at = bisect_left(self.words, word, self.at)
+
+
+class Lexicon:
+    """The body words of an index, each segment's held sorted in memory: whether some word
+    starts with a prefix, and whether a word is there (for `indexer.analysis.sounds`)."""
+
+    def __init__(self, reader: Any) -> None:
+        self.lists = [columns.words(leaf, "body") for leaf, _ in reader.leaf_readers()]
+
+    def has_prefix(self, prefix: str) -> bool:
+        for words in self.lists:
+            at = bisect_left(words, prefix)
+            if at < len(words) and words[at].startswith(prefix):
+                return True
+        return False
+
+    def __contains__(self, word: str) -> bool:
+        for words in self.lists:
+            at = bisect_left(words, word)
+            if at < len(words) and words[at] == word:
+                return True
+        return False

@@ -12,7 +12,9 @@ from whoosh import query as wq
 from indexer.analysis.fold import fold, has_han
 from indexer.analysis.names import NameTable, demonyms, english_key
 from indexer.analysis.numbers import other_number_form
-from indexer.analysis.tokens import STOP_WORDS, capitalised, name_terms
+from indexer.analysis.sounds import SoundModel, sound_model
+from indexer.analysis.tokens import STOP_WORDS, capitalised, english_term, name_terms
+from indexer.engine.spelling import Lexicon
 from indexer.search.highlight import Span, Targets
 from indexer.search.query import words_of
 from indexer.search.suggest import MIN_HITS_BEFORE_SUGGESTING
@@ -33,6 +35,7 @@ PINYIN_MAX_DF = 20  # a single word this common in the index is English, not pin
 #: times as many articles hold it as hold the full name ("Steve Jobs").
 COMMON_SURNAME_RATIO = 2
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9'.&-]*\Z")
+_LETTERS = re.compile(r"[a-z]+")
 
 
 class Forms(NamedTuple):
@@ -346,6 +349,9 @@ def other_forms(
         # (梅克爾 → Merkel → 默克尔).
         regional = [c for c in table.regional_forms(han, english) if c not in synonyms]
         translations = table.term_english(han, key) if not english and translate else []
+        if not english and not synonyms and not regional and han not in table.terms.to_english:
+            # A foreign name no table holds, by its sound (尤科斯 → Yukos).
+            english = _by_sound(han, table, reader)
         number = other_number_form(han)
         # A country's English adjective too (衣索比亞 → Ethiopia, Ethiopian): English news
         # says "an Ethiopian runner", which no stemmed form of the name matches.
@@ -375,6 +381,35 @@ def other_forms(
     if not chinese and not translations and (len(key) > 1 or len(key[0]) >= 4):
         chinese = table.chinese_for_pinyin("".join(key))
     return Forms([table.written(c) for c in chinese], [], translations)
+
+
+def _by_sound(
+    chinese: str,
+    table: NameTable,
+    reader: Any,
+    model: SoundModel | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[str]:
+    """The English word of the archive a Chinese transliteration most likely spells, as a
+    name (Yukos for 尤科斯), when the sound model is sure of it; see
+    `indexer.analysis.sounds`. Only words the archive holds in at least two articles, and
+    no common English word."""
+    model = model or sound_model()
+    if reader is None or model is None or model.syllables(chinese) is None:
+        return []
+    lexicon = lexicon or Lexicon(reader)
+
+    def is_word(word: str) -> bool:
+        return (
+            _LETTERS.fullmatch(word) is not None
+            and word in lexicon
+            and word not in table.terms.words
+            and not table.is_common_word(english_term(word))
+            and reader.doc_frequency("body", word) >= 2
+        )
+
+    found = model.best(chinese, lexicon.has_prefix, is_word, english_term)
+    return [found.capitalize()] if found else []
 
 
 def _without_common_surnames(english: list[str], table: NameTable, reader: Any) -> list[str]:

@@ -391,3 +391,29 @@ def test_a_compound_no_table_holds_is_translated_by_its_parts(
     result = run(runner, index, "search", "腾讯 贵州 数据中心")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "(matched data centers for 数据中心" in result.output  # type: ignore[attr-defined]
+
+
+# Written for these tests: a company no name table holds, in English only.
+SOUNDS = [
+    Article("yukos-1", "Yukos shares fall", "Shares in the oil firm Yukos fell on Monday."),
+    Article("yukos-2", "Court rules on Yukos", "A court ruled that Yukos must pay its taxes."),
+    Article("oil-en", "Oil prices rise", "Oil prices rose as the company said output fell."),
+    zh("oil-zh", "油价上涨", "国际油价周一上涨。"),
+]
+
+
+def test_a_foreign_name_no_table_holds_is_found_by_its_sound(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    index = build_index(tmp_path, SOUNDS)
+    client = create_app(make_settings(index)).test_client()
+    data = client.get("/api/search", query_string={"q": "尤科斯"}).get_json()
+    assert {h["id"] for h in data["hits"]} == {"yukos-1", "yukos-2"}
+    assert "matched Yukos for 尤科斯" in [w["text"] for w in data["hits"][0]["why"]]
+    result = run(runner, index, "search", "尤科斯")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "(matched Yukos for 尤科斯)" in result.output  # type: ignore[attr-defined]
+    # A common word, and a Chinese name, are no transliteration: nothing is guessed.
+    for q in ("油价", "王小明"):
+        data = client.get("/api/search", query_string={"q": q}).get_json()
+        assert not any(h["why"] for h in data["hits"]), q

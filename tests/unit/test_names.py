@@ -238,12 +238,16 @@ def test_a_broken_aliases_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_shipped_tables_are_what_the_build_makes_now(tmp_path: Path) -> None:
-    """The analysed name table (and the tables it comes from) must be regenerated when
-    CC-CEDICT, the name rules or the analyzer change: `python -m indexer.analysis.cedict_build`."""
+    """The analysed name table (and the tables it comes from, and the sound model learnt
+    from it) must be regenerated when CC-CEDICT, the name rules or the analyzer change:
+    `python -m indexer.analysis.cedict_build`."""
     from indexer.analysis.cedict_build import main
+    from indexer.analysis.sounds import READINGS_TABLE, SPELLINGS_TABLE
 
     main(["cedict_build", str(tmp_path)])
-    for table in (CEDICT_TABLE, CEDICT_KEYS, TERMS_TABLE, TERMS_KEYS):
+    for table in (
+        CEDICT_TABLE, CEDICT_KEYS, TERMS_TABLE, TERMS_KEYS, READINGS_TABLE, SPELLINGS_TABLE
+    ):  # fmt: skip
         assert (tmp_path / table.name).read_bytes() == table.read_bytes(), table.name
 
 

@@ -1,0 +1,135 @@
+"""Sound-model benchmark: how often a Chinese transliteration finds the right English word.
+
+    .venv/bin/python bench/sounds.py                 # 500 held-out names, seed 1
+    .venv/bin/python bench/sounds.py --held-out 800 --seed 3 --show
+
+The model of `indexer.analysis.sounds` is learnt again here without some of CC-CEDICT's
+transliterated names (the held-out set, drawn with the seed), then asked, for each of
+them, which word of the archive the Chinese name spells, as a search does: the words are
+those of the corpus index that `relevance.py` builds in bench/out/, plus the held-out
+name's own English word (so that every name can be found), less common English words and
+words in fewer than two articles.
+
+Printed:
+- names: held-out names of three characters or more whose characters all count as
+  transliteration characters (the model answers for nothing else); given: how many it
+  gave a word for; right: how many of those were the name's own word, or a word the
+  analyzer makes the same term of (hillary, hilari);
+- Chinese names: CC-CEDICT's three-character names of Chinese people and places (their
+  English is their pinyin, so any single word is wrong), and how many got a word;
+- common words: CC-CEDICT's common words of three or four characters, and how many got a
+  word. This asks the model alone: a search never asks it about a word of the terms
+  table, which these all are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import relevance  # noqa: E402
+
+from indexer.analysis import sounds  # noqa: E402
+from indexer.analysis.names import CEDICT_TABLE, cedict_terms, name_table, read_table  # noqa: E402
+from indexer.analysis.tokens import english_term  # noqa: E402
+from indexer.search import expand  # noqa: E402
+
+
+class WithWord:
+    """A reader whose body also holds one more word in two articles."""
+
+    def __init__(self, reader: object, word: str) -> None:
+        self.reader = reader
+        self.word = word
+
+    def leaf_readers(self) -> object:
+        return self.reader.leaf_readers()  # type: ignore[attr-defined]
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        if word == self.word:
+            return 2
+        return self.reader.doc_frequency(field, word)  # type: ignore[attr-defined]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--held-out", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--show", action="store_true", help="print every answer")
+    args = ap.parse_args(argv)
+
+    archive = relevance.build_ours(relevance.CORPUS, relevance.OUT / "index", False)
+    reader = archive.searcher().reader()
+    table = name_table(archive.current_dir(), archive.settings.aliases)
+
+    training = sounds.Training()
+    chinese_names: set[str] = set()
+    for simp, trad, pinyin, names in read_table(CEDICT_TABLE):
+        training.add([simp, trad], pinyin, [name for name, _ in names])
+        spelt = pinyin.replace(" ", "").lower()
+        if len(simp) == 3 and any(
+            len(n.split()) == 2 and n.replace(" ", "").lower() == spelt for n, _ in names
+        ):
+            chinese_names.add(simp)
+    pairs = sorted(training.pairs)
+    random.Random(args.seed).shuffle(pairs)
+    held, kept = pairs[: args.held_out], pairs[args.held_out :]
+    training.pairs = set(kept)
+    t0 = time.perf_counter()
+    readings, spellings = sounds.table_rows(training)
+    learnt = time.perf_counter() - t0
+    model = sounds.SoundModel(
+        {c: (s, int(n)) for c, s, n in readings},
+        {(s, sp): float(p) for s, sp, p in spellings},
+    )
+
+    words_of_archive = expand.Lexicon(reader)
+
+    def answer(chinese: str, english: str = "") -> str | None:
+        lexicon = expand.Lexicon.__new__(expand.Lexicon)
+        lexicon.lists = [*words_of_archive.lists, [english]]
+        found = expand._by_sound(chinese, table, WithWord(reader, english), model, lexicon)
+        return found[0].lower() if found else None
+
+    # The held-out names the model answers for, each with its own word in the archive.
+    given = right = asked = 0
+    for chinese, english in held:
+        if model.syllables(chinese) is None:
+            continue
+        asked += 1
+        found = answer(chinese, english)
+        given += found is not None
+        right += found is not None and english_term(found) == english_term(english)
+        if args.show:
+            print(f"{chinese}\t{english}\t{found}")
+
+    rng = random.Random(args.seed)
+    people = rng.sample(sorted(chinese_names), min(500, len(chinese_names)))
+    people_asked = [c for c in people if model.syllables(c) is not None]
+    people_given = [(c, a) for c in people_asked if (a := answer(c))]
+    words = sorted(w for w in cedict_terms().to_english if 3 <= len(w) <= 4)
+    common = rng.sample(words, min(2000, len(words)))
+    common_asked = [c for c in common if model.syllables(c) is not None]
+    common_given = [(c, a) for c in common_asked if (a := answer(c))]
+
+    print(f"model learnt from {len(kept)} names in {learnt:.1f} s; {len(held)} held out")
+    print(f"names          asked {asked:4}  given {given:4}  right {right:4}", end="")
+    print(f"  ({right / max(given, 1):.2f} of those given, {given / max(asked, 1):.2f} answered)")
+    for label, asked_of, given_of in (
+        ("Chinese names", people_asked, people_given),
+        ("common words ", common_asked, common_given),
+    ):
+        print(f"{label}  asked {len(asked_of):4}  given {len(given_of):4}  {given_of[:5]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
