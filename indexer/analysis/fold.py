@@ -18,6 +18,15 @@ _HAN_CHAR = re.compile(rf"[{HAN}]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+#: The dot between the parts of a transliterated name (比尔·盖茨, 比爾‧蓋茲), which articles
+#: also leave out; the analyzer drops every one of them.
+INTERPUNCT = re.compile("[·・‧•]")
+
+
+def without_interpunct(text: str) -> str:
+    return INTERPUNCT.sub("", text)
+
+
 def has_han(text: str) -> bool:
     """Whether text contains at least one Han character."""
     return _HAN_CHAR.search(text) is not None

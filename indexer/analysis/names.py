@@ -50,7 +50,7 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-from indexer.analysis.fold import HAN, fold, has_han
+from indexer.analysis.fold import HAN, INTERPUNCT, fold, has_han, without_interpunct
 from indexer.analysis.tokens import bilingual_analyzer, terms
 from indexer.cache import LRU
 from indexer.errors import ConfigError
@@ -231,7 +231,7 @@ def mine_names(article: Article) -> list[tuple[str, str]]:
     for m in _EN_THEN_ZH.finditer(text):
         english = re.sub(r"^(?:The|A|An|In|On|At|By|For|From|And|But|As) ", "", m.group(1))
         english = _TITLES.sub("", english + " ").strip()  # "Vice President Wu Den-yih (吳敦義)"
-        chinese = fold(m.group(2).replace("·", ""))[0]
+        chinese = fold(without_interpunct(m.group(2)))[0]
         if looks_like_name(english) and len(english) <= 60:
             pairs.extend((name, chinese) for name in with_short_forms(english))
     for m in _ZH_THEN_EN.finditer(text):
@@ -320,7 +320,7 @@ def english_key(name: str) -> tuple[str, ...]:
 def han_key(name: str) -> str:
     """A Chinese name's key: folded, without the interpunct of transliterations (比尔·盖茨
     and 比尔盖茨 are one name; the analyzer drops the dot from both)."""
-    return fold(name)[0].replace("·", "").replace("・", "")
+    return without_interpunct(fold(without_interpunct(name))[0])
 
 
 @dataclass
@@ -574,7 +574,7 @@ class NameTable:
             ranked = {
                 form: rank
                 for form, rank in self._ranked(key[::-1]).items()
-                if "·" not in self.written(form) and "・" not in self.written(form)
+                if not INTERPUNCT.search(self.written(form))
             }
             # Chinese news often names such a person by the family name alone (安倍 for
             # 安倍晋三): a family name of two characters or more that begins the full

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.analysis.fold import INTERPUNCT
+
 DATA = Path(__file__).resolve().parent / "data"
 READINGS_TABLE = DATA / "sound_readings.tsv"
 SPELLINGS_TABLE = DATA / "sound_spellings.tsv"
@@ -82,7 +84,7 @@ class Training:
     pairs: set[tuple[str, str]] = field(default_factory=set)  # (Chinese word, English word)
 
     def add(self, forms: Iterable[str], pinyin: str, names: Iterable[str]) -> None:
-        syllables = [s.lower().replace("u:", "v") for s in pinyin.replace("·", " ").split()]
+        syllables = [s.lower().replace("u:", "v") for s in INTERPUNCT.sub(" ", pinyin).split()]
         forms = list(forms)
         for form in forms:
             chars = _HAN_RUN.findall(form)
@@ -91,7 +93,7 @@ class Training:
                     self.readings[char][syllable] += 1
         spelt = "".join(syllables)
         simp = forms[0]
-        parts = re.split("[·・]", simp)
+        parts = INTERPUNCT.split(simp)
         for name in names:
             words = name.split()
             if len(parts) == 1 and len(words) == 1:

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from whoosh import query as wq
 
-from indexer.analysis.fold import fold, has_han
+from indexer.analysis.fold import fold, has_han, without_interpunct
 from indexer.analysis.names import NameTable, demonyms, english_key
 from indexer.analysis.numbers import other_number_form
 from indexer.analysis.sounds import SoundModel, sound_model
@@ -568,10 +568,6 @@ def _form_queries(
     return OtherForms(alternatives) if alternatives else None
 
 
-#: The dot between the parts of a transliterated name (比尔·盖茨), which articles also leave out.
-_INTERPUNCT = re.compile("[·・‧•]")
-
-
 def _as_written(weighted: list[tuple[str, float, str]]) -> list[tuple[str, float, str]]:
     """Each form, and a Chinese name with an interpunct also without it: articles write
     比尔·盖茨 and 比尔盖茨, and the segmenter keeps the second whole (one word, not the
@@ -579,7 +575,7 @@ def _as_written(weighted: list[tuple[str, float, str]]) -> list[tuple[str, float
     out = []
     for form, weight, kind in weighted:
         out.append((form, weight, kind))
-        joined = _INTERPUNCT.sub("", form)
+        joined = without_interpunct(form)
         if joined != form and has_han(joined):
             out.append((joined, weight, kind))
     return out

@@ -117,6 +117,9 @@ def test_regional_forms_share_their_english_name() -> None:
 def test_a_transliteration_with_or_without_its_interpunct_is_one_name() -> None:
     table = name_table(None, None)
     assert han_key("比爾·蓋茲") == han_key("比爾蓋茲") == "比尔盖兹"
+    # Every dot the analyzer drops: the middle dot, the katakana one, Taiwan's hyphenation
+    # point and the bullet.
+    assert {han_key(f"比爾{dot}蓋茲") for dot in "·・‧•"} == {"比尔盖兹"}
     assert table.english_for(han_key("比爾蓋茲")) == ["Bill Gates"]
     assert "比尔盖茨" in table.regional_forms("比尔盖兹", ["Bill Gates"])
 
