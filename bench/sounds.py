@@ -57,6 +57,14 @@ class WithWord:
         return self.reader.doc_frequency(field, word)  # type: ignore[attr-defined]
 
 
+class LexiconWith(expand.Lexicon):
+    """The archive's words and one more."""
+
+    def __init__(self, base: expand.Lexicon, word: str) -> None:
+        self.leaves = base.leaves
+        self.lists = [*base.lists, [word]]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -72,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     training = sounds.Training()
     chinese_names: set[str] = set()
+    in_pinyin: set[str] = set()  # Chinese places and people by their pinyin (Gaotang)
     for simp, trad, pinyin, names in read_table(CEDICT_TABLE):
         training.add([simp, trad], pinyin, [name for name, _ in names])
         spelt = pinyin.replace(" ", "").lower()
@@ -79,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             len(n.split()) == 2 and n.replace(" ", "").lower() == spelt for n, _ in names
         ):
             chinese_names.add(simp)
+        in_pinyin.update(n for n, _ in names if n.isalpha() and n.lower() == spelt)
     pairs = sorted(training.pairs)
     random.Random(args.seed).shuffle(pairs)
     held, kept = pairs[: args.held_out], pairs[args.held_out :]
@@ -92,12 +102,23 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     words_of_archive = expand.Lexicon(reader)
+    transliterations = words_of_archive.select("bench", lambda w: bool(model.syllables(w)))
 
     def answer(chinese: str, english: str = "") -> str | None:
-        lexicon = expand.Lexicon.__new__(expand.Lexicon)
-        lexicon.lists = [*words_of_archive.lists, [english]]
+        lexicon = LexiconWith(words_of_archive, english)
         found = expand._by_sound(chinese, table, WithWord(reader, english), model, lexicon)
         return found[0].lower() if found else None
+
+    def answer_chinese(english: str, chinese: str = "") -> str | None:
+        found = expand._chinese_by_sound(
+            english,
+            (english_term(english),),
+            table,
+            WithWord(reader, chinese),
+            model,
+            [*transliterations, chinese] if chinese else transliterations,
+        )
+        return found[0] if found else None
 
     # The held-out names the model answers for, each with its own word in the archive.
     given = right = asked = 0
@@ -110,6 +131,17 @@ def main(argv: list[str] | None = None) -> int:
         right += found is not None and english_term(found) == english_term(english)
         if args.show:
             print(f"{chinese}\t{english}\t{found}")
+    # The other way: each held-out English name, with its Chinese word in the archive.
+    back_given = back_right = back_asked = 0
+    for chinese, english in held:
+        if model.syllables(chinese) is None:
+            continue
+        back_asked += 1
+        found = answer_chinese(english, chinese)
+        back_given += found is not None
+        back_right += found == chinese
+        if args.show:
+            print(f"{english}\t{chinese}\t{found}")
 
     rng = random.Random(args.seed)
     people = rng.sample(sorted(chinese_names), min(500, len(chinese_names)))
@@ -120,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     common_asked = [c for c in common if model.syllables(c) is not None]
     common_given = [(c, a) for c in common_asked if (a := answer(c))]
 
+    pinyin = rng.sample(sorted(in_pinyin), min(500, len(in_pinyin)))
+    pinyin_given = [(e, a) for e in pinyin if (a := answer_chinese(e))]
+
     print(f"model learnt from {len(kept)} names in {learnt:.1f} s; {len(held)} held out")
+    print("Chinese -> English")
     print(f"names          asked {asked:4}  given {given:4}  right {right:4}", end="")
     print(f"  ({right / max(given, 1):.2f} of those given, {given / max(asked, 1):.2f} answered)")
     for label, asked_of, given_of in (
@@ -128,6 +164,15 @@ def main(argv: list[str] | None = None) -> int:
         ("common words ", common_asked, common_given),
     ):
         print(f"{label}  asked {len(asked_of):4}  given {len(given_of):4}  {given_of[:5]}")
+    print("English -> Chinese")
+    print(
+        f"names          asked {back_asked:4}  given {back_given:4}  right {back_right:4}", end=""
+    )
+    print(
+        f"  ({back_right / max(back_given, 1):.2f} of those given,"
+        f" {back_given / max(back_asked, 1):.2f} answered)"
+    )
+    print(f"pinyin names   asked {len(pinyin):4}  given {len(pinyin_given):4}  {pinyin_given[:5]}")
     return 0
 
 

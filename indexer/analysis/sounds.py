@@ -40,6 +40,7 @@ MIN_SYLLABLES, MAX_SYLLABLES = 3, 6  # a name of two characters has too many spe
 MIN_SEEN = 5  # times a character stood in a transliteration before it counts as one
 MIN_LOG_PROB = -2.0  # per syllable: the word must be a likely spelling of the name
 MIN_MARGIN = 2.0  # log-probability by which it must beat the next word (e² ≈ 7.4×)
+MIN_LETTERS = 5  # an English name shorter than this fits too many Chinese words (Bade, Zibo)
 MAX_SPELLING = 4  # letters one syllable may be spelt with
 SMOOTHING = 3.0  # weight of the initial's spellings beside a syllable's own
 MIN_PROBABILITY = 1e-3  # spellings rarer than this are left out of the table
@@ -271,21 +272,65 @@ class SoundModel:
             return None
         scored: dict[str, tuple[float, str]] = {}
         for word, logp in self.spellings_of(syllables, has_prefix).items():
-            # A word spelt with a letter a syllable, or a vowel every other one, is an
-            # acronym (CST, CSIS), not a name.
-            vowels = len(_VOWEL.findall(word))
-            if len(word) <= len(syllables) or 2 * vowels < len(syllables) or not is_word(word):
+            if not spells_a_name(word, len(syllables)) or not is_word(word):
                 continue
             key = same_word(word)
             best, written = scored.get(key, (logp, word))
             # The word as articles write it (yukos), rather than its stem (yuko).
             scored[key] = (max(best, logp), written if written != key else word)
-        ranked = sorted(scored.values(), reverse=True)
-        if not ranked or ranked[0][0] < MIN_LOG_PROB * len(syllables):
+        return _clear_winner([(logp, word, len(syllables)) for logp, word in scored.values()])
+
+    def log_probability(self, syllables: tuple[str, ...], english: str) -> float:
+        """log P(english | syllables), summed over the ways of cutting the word into one
+        spelling per syllable (as in training); -inf when there is none."""
+        n, m = len(syllables), len(english)
+        table = [dict(self.spellings.get(s, ())) for s in syllables]
+        forward = [[0.0] * (m + 1) for _ in range(n + 1)]
+        forward[0][0] = 1.0
+        for i in range(1, n + 1):
+            for j in range(i, m + 1):
+                forward[i][j] = sum(
+                    forward[i - 1][j - k] * table[i - 1].get(english[j - k : j], 0.0)
+                    for k in range(1, min(MAX_SPELLING, j) + 1)
+                    if forward[i - 1][j - k]
+                )
+        return math.log(forward[n][m]) if forward[n][m] else -math.inf
+
+    def best_chinese(self, english: str, words: Iterable[str]) -> str | None:
+        """The Chinese word of the archive most likely written for an English name (Yukos →
+        尤科斯), among `words`, by the same rule as `best`. None when the name does not
+        look like one spelt by sound, or no word is clearly the likeliest."""
+        english = english.lower()
+        if not _LETTERS.fullmatch(english) or len(english) < MIN_LETTERS:
             return None
-        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < MIN_MARGIN:
-            return None
-        return ranked[0][1]
+        scored = []
+        for chinese in words:
+            syllables = self.syllables(chinese)
+            if syllables is None or not spells_a_name(english, len(syllables)):
+                continue
+            if len(english) > MAX_SPELLING * len(syllables):
+                continue
+            logp = self.log_probability(syllables, english)
+            if logp > -math.inf:
+                scored.append((logp, chinese, len(syllables)))
+        return _clear_winner(scored)
+
+
+def spells_a_name(word: str, syllables: int) -> bool:
+    """Whether an English word can be a name spelt by that many syllables: more letters than
+    syllables, and a vowel for every other one at least (CST and CSIS are acronyms)."""
+    return len(word) > syllables and 2 * len(_VOWEL.findall(word)) >= syllables
+
+
+def _clear_winner(scored: list[tuple[float, str, int]]) -> str | None:
+    """The likeliest of (log-probability, word, syllables), when likely enough for its
+    syllables and ahead of the next by `MIN_MARGIN`."""
+    ranked = sorted(scored, reverse=True)
+    if not ranked or ranked[0][0] < MIN_LOG_PROB * ranked[0][2]:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < MIN_MARGIN:
+        return None
+    return ranked[0][1]
 
 
 def table_rows(training: Training) -> tuple[list[list[str]], list[list[str]]]:

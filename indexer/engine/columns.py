@@ -91,6 +91,11 @@ def words(leaf: Any, fieldname: str) -> list[str]:
     return _cached(leaf, f"{fieldname}\x00words", _words, leaf, fieldname)  # type: ignore[no-any-return]
 
 
+def derived(leaf: Any, name: str, load: Callable[[], Any]) -> Any:
+    """Something worked out from a segment's data once, kept with its columns under `name`."""
+    return _cached(leaf, f"derived\x00{name}", load)
+
+
 def missing_value(leaf: Any, fieldname: str) -> Any:
     """The raw value a column gives an article that has none."""
     return leaf.schema[fieldname].column_type.default_value()

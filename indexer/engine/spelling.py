@@ -8,6 +8,7 @@ automaton steps through them with a two-method cursor.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from typing import Any
 
 from whoosh.codec.base import Automata
@@ -44,7 +45,19 @@ class Lexicon:
     starts with a prefix, and whether a word is there (for `indexer.analysis.sounds`)."""
 
     def __init__(self, reader: Any) -> None:
-        self.lists = [columns.words(leaf, "body") for leaf, _ in reader.leaf_readers()]
+        self.leaves = [leaf for leaf, _ in reader.leaf_readers()]
+        self.lists = [columns.words(leaf, "body") for leaf in self.leaves]
+
+    def select(self, name: str, keep: Callable[[str], bool]) -> list[str]:
+        """The words `keep` keeps, worked out once per segment and kept under `name`."""
+        found: set[str] = set()
+        for leaf, words in zip(self.leaves, self.lists, strict=True):
+
+            def load(words: list[str] = words) -> list[str]:
+                return [word for word in words if keep(word)]
+
+            found.update(columns.derived(leaf, f"body\x00{name}", load))
+        return sorted(found)
 
     def has_prefix(self, prefix: str) -> bool:
         for words in self.lists:

@@ -412,6 +412,30 @@ def _by_sound(
     return [found.capitalize()] if found else []
 
 
+def _chinese_by_sound(
+    typed: str,
+    key: tuple[str, ...],
+    table: NameTable,
+    reader: Any,
+    model: SoundModel | None = None,
+    words: list[str] | None = None,
+) -> list[str]:
+    """The Chinese word of the archive most likely written for an English name no table
+    holds, typed as a name (Yukos → 尤科斯), when the sound model is sure of it: among the
+    archive's Chinese words of three to six characters that may be transliterations
+    (`words`), one at least two articles hold. Not for a common English word."""
+    model = model or sound_model()
+    if reader is None or model is None or len(key) != 1:
+        return []
+    word = typed.strip().lower()
+    if not _LETTERS.fullmatch(word) or word in table.terms.words or table.is_common_word(key[0]):
+        return []
+    if words is None:
+        words = Lexicon(reader).select("transliterations", lambda w: bool(model.syllables(w)))
+    found = model.best_chinese(word, words)
+    return [found] if found and reader.doc_frequency("body", found) >= 2 else []
+
+
 def _without_common_surnames(english: list[str], table: NameTable, reader: Any) -> list[str]:
     """A Chinese name's English names without a surname alone that the archive mostly
     holds as a common word: 乔布斯 is "Steve Jobs", not every article about jobs.
@@ -488,7 +512,8 @@ def _alternatives(
     shown = _typed(run, text, "".join(key) if has_han(key[0]) else " ".join(key))
     if not found.names and not has_han(key[0]):
         found = Forms(
-            _by_family_name(key, shown, table),
+            _by_family_name(key, shown, table)
+            or (_chinese_by_sound(shown, key, table, reader) if as_name else []),
             found.regional,
             found.translations,
             found.numbers,

@@ -420,3 +420,22 @@ def test_a_foreign_name_no_table_holds_is_found_by_its_sound(
     for q in ("油价", "王小明"):
         data = client.get("/api/search", query_string={"q": q}).get_json()
         assert not any(h["why"] for h in data["hits"]), q
+
+
+# Written for these tests: the same company in Chinese only, and a story about oil.
+SOUNDS_ZH = [
+    zh("yukos-zh-1", "尤科斯股价下跌", "石油公司尤科斯股价周一下跌。"),
+    zh("yukos-zh-2", "法院裁定尤科斯补税", "法院裁定尤科斯须补缴税款。"),
+    zh("oil-zh", "油价上涨", "国际油价周一上涨。"),
+    Article("oil-en", "Oil prices rise", "Oil prices rose on Monday."),
+]
+
+
+def test_an_english_name_no_table_holds_finds_its_chinese_form_by_sound(tmp_path: Path) -> None:
+    index = build_index(tmp_path, SOUNDS_ZH)
+    client = create_app(make_settings(index)).test_client()
+    data = client.get("/api/search", query_string={"q": "Yukos"}).get_json()
+    assert {h["id"] for h in data["hits"]} == {"yukos-zh-1", "yukos-zh-2"}
+    assert "matched 尤科斯 for Yukos" in [w["text"] for w in data["hits"][0]["why"]]
+    # Typed in lower case, a word is a name only when a table says so.
+    assert client.get("/api/search", query_string={"q": "yukos"}).get_json()["hits"] == []

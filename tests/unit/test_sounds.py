@@ -78,3 +78,12 @@ def test_training_learns_spellings_from_transliterated_names_only() -> None:
     assert spellings[("fu", "f")] > spellings.get(("fu", "fl"), 0)
     # A spelling starts with a letter the syllable's initial may stand for.
     assert {spelling[0] for (syllable, spelling) in spellings if syllable == "fu"} <= set("fvpw")
+
+
+def test_an_english_name_finds_the_chinese_word_written_for_it(model: SoundModel) -> None:
+    archive = ["尤科斯", "阿斯马拉", "汤普森", "王小明", "口罩"]
+    assert model.best_chinese("Yukos", archive) == "尤科斯"
+    assert model.best_chinese("Thompson", archive) == "汤普森"
+    assert model.best_chinese("Yukos", ["阿斯马拉", "口罩"]) is None  # none spells it
+    assert model.best_chinese("Bade", ["比亚迪"]) is None  # too short to tell
+    assert model.best_chinese("U.S.", archive) is None
