@@ -232,7 +232,7 @@ class SoundModel:
     def syllables(self, chinese: str) -> tuple[str, ...] | None:
         """The syllables of a word that may be a transliteration: three to six characters,
         each one that often stands in one. None otherwise (口罩, 王小明)."""
-        if not MIN_SYLLABLES <= len(chinese) <= MAX_SYLLABLES:
+        if not MIN_SYLLABLES <= len(chinese) <= MAX_SYLLABLES or chinese[0] not in self.readings:
             return None
         found = [self.readings.get(c) for c in chinese]
         if any(r is None or r[1] < MIN_SEEN for r in found):
@@ -308,7 +308,7 @@ class SoundModel:
             syllables = self.syllables(chinese)
             if syllables is None or not spells_a_name(english, len(syllables)):
                 continue
-            if len(english) > MAX_SPELLING * len(syllables):
+            if len(english) > MAX_SPELLING * len(syllables) or not allowed(syllables[0], english):
                 continue
             logp = self.log_probability(syllables, english)
             if logp > -math.inf:
