@@ -13,7 +13,13 @@ from indexer.analysis.fold import fold, has_han, without_interpunct
 from indexer.analysis.names import NameTable, demonyms, english_key
 from indexer.analysis.numbers import other_number_form
 from indexer.analysis.sounds import SoundModel, sound_model
-from indexer.analysis.tokens import STOP_WORDS, capitalised, english_term, name_terms
+from indexer.analysis.tokens import (
+    STOP_WORDS,
+    capitalised,
+    english_term,
+    name_term,
+    name_terms,
+)
 from indexer.engine.spelling import Lexicon
 from indexer.search.highlight import Span, Targets
 from indexer.search.query import words_of
@@ -137,7 +143,56 @@ def expand_query(
     """
     out = Expansion(q, translate=translate)
     out.query = _expand_node(q, text, schema, table, reader, out, top=True)
+    if reader is not None:
+        out.query = _names_as_written(out.query, text, table, reader)
     return out
+
+
+def _names_as_written(q: wq.Query, text: str, table: NameTable, reader: Any) -> wq.Query:
+    """The words a reader typed capitalised, searched as articles write a name: by the
+    unstemmed term the index holds for a capitalised word whose stem is another word's too
+    (Federer, not every article holding the stem "feder" that federal shares; Cannes, not
+    Canon's ticker Cann.T). Not a common English word in any of its inflections (Elections,
+    Jobs), nor a word no article writes capitalised. Other forms are left as they are."""
+    if isinstance(q, OtherForms):
+        return q
+    if type(q) is wq.Term and q.fieldname in SEARCH_FIELDS:
+        start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
+        if not isinstance(start, int) or not isinstance(end, int):
+            return q
+        typed = text[start:end]
+        written = name_term(typed.lower()) if capitalised(typed) else None
+        if (
+            written is None
+            or english_term(typed.lower()) != q.text
+            or _inflects(written, table.terms.words)
+            or not reader.doc_frequency("body", written)
+        ):
+            return q
+        found = wq.Term(q.fieldname, written, boost=q.boost)
+        found.startchar, found.endchar = start, end
+        return found
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: _names_as_written(child, text, table, reader))
+
+
+def _inflects(word: str, common: frozenset[str]) -> bool:
+    """Whether a word is a common English word or one of its inflections (elections,
+    studies, jobs, housing)."""
+    forms = {word}
+    for ending, base in (
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            forms.add(word[: -len(ending)] + base)
+    return not forms.isdisjoint(common)
 
 
 def expand_search(searcher: Any, q: wq.Query, typed: str, table: NameTable) -> Expansion:

@@ -184,12 +184,34 @@ def test_a_form_written_without_its_interpunct_is_found_as_the_word_it_is(
         # searched as articles write it, capitalised and unstemmed.
         ("費德勒", {"federer-en", "roger-en"}),
         ("坎城", {"cannes-en"}),
+        # The same when the reader types the name in English, capitalised.
+        ("Federer", {"federer-en", "roger-en"}),
+        ("Cannes", {"cannes-en"}),
+        # Typed in lower case, a word is searched by its stem, as any word.
+        ("federer", {"federer-en", "roger-en", "federal-en"}),
     ],
 )
 def test_an_english_name_is_not_every_word_sharing_its_stem(
     archive: Archive, q: str, wanted: set[str]
 ) -> None:
     assert ids(archive, q) == wanted
+
+
+def test_a_capitalised_common_word_is_still_every_inflection_of_it(tmp_path: Path) -> None:
+    index = build_index(
+        tmp_path,
+        [
+            Article("vote-1", "Elections in Taiwan", "Elections were held on Saturday."),
+            Article("vote-2", "Taiwan votes", "The election was held on Saturday."),
+            Article("jobs-1", "Factory jobs", "Jobs were created; the job market grew."),
+        ],
+    )
+    with opened(index) as archive:
+        # "Elections" and "Jobs" begin sentences: common words, whatever their capital.
+        assert ids(archive, "Elections") == {"vote-1", "vote-2"}
+        assert ids(archive, "Jobs") == {"jobs-1"}
+        hits = search(archive, SearchRequest(q="Elections")).hits
+        assert all(h.matched for h in hits)  # each marks the word it holds
 
 
 def test_a_full_name_the_table_lacks_is_found_by_its_known_family_name(
@@ -439,3 +461,13 @@ def test_an_english_name_no_table_holds_finds_its_chinese_form_by_sound(tmp_path
     assert "matched 尤科斯 for Yukos" in [w["text"] for w in data["hits"][0]["why"]]
     # Typed in lower case, a word is a name only when a table says so.
     assert client.get("/api/search", query_string={"q": "yukos"}).get_json()["hits"] == []
+
+
+def test_cli_and_api_search_a_typed_name_as_written(runner: CliRunner, names_index: Path) -> None:
+    result = run(runner, names_index, "search", "Federer", "--json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    found = {h["id"] for h in json.loads(result.output)["hits"]}  # type: ignore[attr-defined]
+    assert found == {"federer-en", "roger-en"}  # not "Federal budget passed"
+    client = create_app(make_settings(names_index)).test_client()
+    data = client.get("/api/search", query_string={"q": "Cannes film"}).get_json()
+    assert "canon-en" not in {h["id"] for h in data["hits"]}  # not Canon's ticker Cann.T
