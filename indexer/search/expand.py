@@ -149,11 +149,12 @@ def expand_query(
 
 
 def _names_as_written(q: wq.Query, text: str, table: NameTable, reader: Any) -> wq.Query:
-    """The words a reader typed capitalised, searched as articles write a name: by the
+    """The names a reader typed capitalised, searched as articles write them: by the
     unstemmed term the index holds for a capitalised word whose stem is another word's too
     (Federer, not every article holding the stem "feder" that federal shares; Cannes, not
-    Canon's ticker Cann.T). Not a common English word in any of its inflections (Elections,
-    Jobs), nor a word no article writes capitalised. Other forms are left as they are."""
+    Canon's ticker Cann.T). Only a name the tables know, and no common English word in
+    any of its inflections (Apple, Jobs): other capitalised words (Lockdowns at the start
+    of a query) are searched by their stems. Other forms are left as they are."""
     if isinstance(q, OtherForms):
         return q
     if type(q) is wq.Term and q.fieldname in SEARCH_FIELDS:
@@ -166,6 +167,7 @@ def _names_as_written(q: wq.Query, text: str, table: NameTable, reader: Any) -> 
             written is None
             or english_term(typed.lower()) != q.text
             or _inflects(written, table.terms.words)
+            or not table.chinese_for((q.text,))
             or not reader.doc_frequency("body", written)
         ):
             return q
