@@ -25,12 +25,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from indexer.analysis.fold import INTERPUNCT
+from indexer.analysis.names import tsv_rows
 
 DATA = Path(__file__).resolve().parent / "data"
 READINGS_TABLE = DATA / "sound_readings.tsv"
@@ -169,15 +170,7 @@ def _expected(
         return 1.0 if prob is None else prob.get((syllable, spelling), 1e-6)
 
     n, m = len(syllables), len(english)
-    forward = [[0.0] * (m + 1) for _ in range(n + 1)]
-    forward[0][0] = 1.0
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            forward[i][j] = sum(
-                forward[i - 1][j - k] * p(syllables[i - 1], english[j - k : j])
-                for k in range(1, min(MAX_SPELLING, j) + 1)
-                if forward[i - 1][j - k]
-            )
+    forward = _forward(syllables, english, p)
     total = forward[n][m]
     if not total:
         return {}
@@ -200,6 +193,24 @@ def _expected(
                 if w:
                     out[(syllables[i], spelling)] += w / total
     return out
+
+
+def _forward(
+    syllables: tuple[str, ...], english: str, p: Callable[[str, str], float]
+) -> list[list[float]]:
+    """forward[i][j]: the probability that the first i syllables spell the first j letters,
+    summed over the ways of cutting them, with `p(syllable, spelling)`."""
+    n, m = len(syllables), len(english)
+    forward = [[0.0] * (m + 1) for _ in range(n + 1)]
+    forward[0][0] = 1.0
+    for i in range(1, n + 1):
+        for j in range(i, m + 1):
+            forward[i][j] = sum(
+                forward[i - 1][j - k] * p(syllables[i - 1], english[j - k : j])
+                for k in range(1, min(MAX_SPELLING, j) + 1)
+                if forward[i - 1][j - k]
+            )
+    return forward
 
 
 def _normalised(counts: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
@@ -225,6 +236,7 @@ class SoundModel:
         spellings: dict[tuple[str, str], float],
     ) -> None:
         self.readings = readings  # character → (syllable, times seen in a transliteration)
+        self.probability = spellings  # (syllable, spelling) → its probability
         self.spellings: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for (syllable, spelling), p in spellings.items():
             self.spellings[syllable].append((spelling, p))
@@ -283,18 +295,10 @@ class SoundModel:
     def log_probability(self, syllables: tuple[str, ...], english: str) -> float:
         """log P(english | syllables), summed over the ways of cutting the word into one
         spelling per syllable (as in training); -inf when there is none."""
-        n, m = len(syllables), len(english)
-        table = [dict(self.spellings.get(s, ())) for s in syllables]
-        forward = [[0.0] * (m + 1) for _ in range(n + 1)]
-        forward[0][0] = 1.0
-        for i in range(1, n + 1):
-            for j in range(i, m + 1):
-                forward[i][j] = sum(
-                    forward[i - 1][j - k] * table[i - 1].get(english[j - k : j], 0.0)
-                    for k in range(1, min(MAX_SPELLING, j) + 1)
-                    if forward[i - 1][j - k]
-                )
-        return math.log(forward[n][m]) if forward[n][m] else -math.inf
+        found = _forward(
+            syllables, english, lambda s, spelling: self.probability.get((s, spelling), 0.0)
+        )[-1][-1]
+        return math.log(found) if found else -math.inf
 
     def best_chinese(self, english: str, words: Iterable[str]) -> str | None:
         """The Chinese word of the archive most likely written for an English name (Yukos →
@@ -344,18 +348,11 @@ def table_rows(training: Training) -> tuple[list[list[str]], list[list[str]]]:
     return readings, spellings
 
 
-def _rows(path: Path) -> Iterator[list[str]]:
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and line.strip():
-                yield line.rstrip("\n").split("\t")
-
-
 @lru_cache(maxsize=1)
 def sound_model() -> SoundModel | None:
     """The shipped model, read once per process; None in a checkout without the tables."""
     if not (READINGS_TABLE.is_file() and SPELLINGS_TABLE.is_file()):
         return None
-    readings = {c: (s, int(n)) for c, s, n in _rows(READINGS_TABLE)}
-    spellings = {(s, sp): float(p) for s, sp, p in _rows(SPELLINGS_TABLE)}
+    readings = {c: (s, int(n)) for c, s, n in tsv_rows(READINGS_TABLE)}
+    spellings = {(s, sp): float(p) for s, sp, p in tsv_rows(SPELLINGS_TABLE)}
     return SoundModel(readings, spellings)
