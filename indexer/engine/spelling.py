@@ -8,7 +8,7 @@ automaton steps through them with a two-method cursor.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh.codec.base import Automata
@@ -60,15 +60,14 @@ class Lexicon:
         return sorted(found)
 
     def has_prefix(self, prefix: str) -> bool:
-        for words in self.lists:
-            at = bisect_left(words, prefix)
-            if at < len(words) and words[at].startswith(prefix):
-                return True
-        return False
+        return any(word.startswith(prefix) for word in self._from(prefix))
 
     def __contains__(self, word: str) -> bool:
+        return any(found == word for found in self._from(word))
+
+    def _from(self, word: str) -> Iterator[str]:
+        """Each segment's first word at or after `word` in sorted order."""
         for words in self.lists:
             at = bisect_left(words, word)
-            if at < len(words) and words[at] == word:
-                return True
-        return False
+            if at < len(words):
+                yield words[at]

@@ -457,9 +457,9 @@ def _by_sound(
     lexicon = lexicon or Lexicon(reader)
 
     def is_word(word: str) -> bool:
+        # The model spells words of letters only.
         return (
-            _LETTERS.fullmatch(word) is not None
-            and word in lexicon
+            word in lexicon
             and word not in table.terms.words
             and not table.is_common_word(english_term(word))
             and reader.doc_frequency("body", word) >= 2
