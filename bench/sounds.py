@@ -65,6 +65,18 @@ class LexiconWith(expand.Lexicon):
         self.lists = [*base.lists, [word]]
 
 
+def tally(counts: tuple[int, int], found: object, right: object) -> tuple[int, int]:
+    """(given, right) counted on with one answer."""
+    return counts[0] + (found is not None), counts[1] + bool(right)
+
+
+def names_line(asked: int, given: int, right: int) -> str:
+    return (
+        f"names          asked {asked:4}  given {given:4}  right {right:4}"
+        f"  ({right / max(given, 1):.2f} of those given, {given / max(asked, 1):.2f} answered)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -120,28 +132,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return found[0] if found else None
 
-    # The held-out names the model answers for, each with its own word in the archive.
-    given = right = asked = 0
-    for chinese, english in held:
-        if model.syllables(chinese) is None:
-            continue
-        asked += 1
+    # The held-out names the model answers for, each with its own word in the archive,
+    # asked both ways: (given, right) Chinese -> English and English -> Chinese.
+    asked = [(c, e) for c, e in held if model.syllables(c) is not None]
+    forth = back = (0, 0)
+    for chinese, english in asked:
         found = answer(chinese, english)
-        given += found is not None
-        right += found is not None and english_term(found) == english_term(english)
+        forth = tally(forth, found, found and english_term(found) == english_term(english))
+        found_back = answer_chinese(english, chinese)
+        back = tally(back, found_back, found_back == chinese)
         if args.show:
-            print(f"{chinese}\t{english}\t{found}")
-    # The other way: each held-out English name, with its Chinese word in the archive.
-    back_given = back_right = back_asked = 0
-    for chinese, english in held:
-        if model.syllables(chinese) is None:
-            continue
-        back_asked += 1
-        found = answer_chinese(english, chinese)
-        back_given += found is not None
-        back_right += found == chinese
-        if args.show:
-            print(f"{english}\t{chinese}\t{found}")
+            print(f"{chinese}\t{english}\t{found}\t{found_back}")
 
     rng = random.Random(args.seed)
     people = rng.sample(sorted(chinese_names), min(500, len(chinese_names)))
@@ -157,21 +158,14 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"model learnt from {len(kept)} names in {learnt:.1f} s; {len(held)} held out")
     print("Chinese -> English")
-    print(f"names          asked {asked:4}  given {given:4}  right {right:4}", end="")
-    print(f"  ({right / max(given, 1):.2f} of those given, {given / max(asked, 1):.2f} answered)")
+    print(names_line(len(asked), *forth))
     for label, asked_of, given_of in (
         ("Chinese names", people_asked, people_given),
         ("common words ", common_asked, common_given),
     ):
         print(f"{label}  asked {len(asked_of):4}  given {len(given_of):4}  {given_of[:5]}")
     print("English -> Chinese")
-    print(
-        f"names          asked {back_asked:4}  given {back_given:4}  right {back_right:4}", end=""
-    )
-    print(
-        f"  ({back_right / max(back_given, 1):.2f} of those given,"
-        f" {back_given / max(back_asked, 1):.2f} answered)"
-    )
+    print(names_line(len(asked), *back))
     print(f"pinyin names   asked {len(pinyin):4}  given {len(pinyin_given):4}  {pinyin_given[:5]}")
     return 0
 
