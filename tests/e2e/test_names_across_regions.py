@@ -5,8 +5,9 @@ JSON API."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -312,6 +313,12 @@ def run(runner: CliRunner, index: Path, *args: str) -> object:
     return runner.invoke(cli, ["--config", str(ROOT / "config.toml"), "--index", str(index), *args])
 
 
+def api_search(index: Path) -> Callable[[str], list[dict[str, Any]]]:
+    """The hits the JSON API of a web app on the index gives a query."""
+    client = create_app(make_settings(index)).test_client()
+    return lambda q: client.get("/api/search", query_string={"q": q}).get_json()["hits"]
+
+
 def test_cli_regional_name(runner: CliRunner, names_index: Path) -> None:
     result = run(runner, names_index, "search", "梅克爾", "--json")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -322,11 +329,9 @@ def test_cli_regional_name(runner: CliRunner, names_index: Path) -> None:
 
 
 def test_api_common_word_and_regional_name(names_index: Path) -> None:
-    client = create_app(make_settings(names_index)).test_client()
-    data = client.get("/api/search", query_string={"q": "central bank"}).get_json()
-    assert "central-hant" not in {h["id"] for h in data["hits"]}
-    data = client.get("/api/search", query_string={"q": "川普"}).get_json()
-    assert {"trump-hans", "trump-hant"} <= {h["id"] for h in data["hits"]}
+    hits = api_search(names_index)
+    assert "central-hant" not in {h["id"] for h in hits("central bank")}
+    assert {"trump-hans", "trump-hant"} <= {h["id"] for h in hits("川普")}
 
 
 # Written for these tests: a surname that is also a common English word.
@@ -414,10 +419,9 @@ def test_a_compound_no_table_holds_is_translated_by_its_parts(
     # 数据中心 is in no table, but 数据 (data) and 中心 (center) are: beside a name that
     # crosses languages (腾讯 → Tencent), it is looked for as "data center" too, and the
     # English story holding every word ranks first.
-    client = create_app(make_settings(index)).test_client()
-    data = client.get("/api/search", query_string={"q": "腾讯 贵州 数据中心"}).get_json()
-    assert data["hits"][0]["id"] == "tencent-en"
-    assert "matched data centers for 数据中心" in [w["text"] for w in data["hits"][0]["why"]]
+    first = api_search(index)("腾讯 贵州 数据中心")[0]
+    assert first["id"] == "tencent-en"
+    assert "matched data centers for 数据中心" in [w["text"] for w in first["why"]]
     result = run(runner, index, "search", "腾讯 贵州 数据中心")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "(matched data centers for 数据中心" in result.output  # type: ignore[attr-defined]
@@ -436,17 +440,16 @@ def test_a_foreign_name_no_table_holds_is_found_by_its_sound(
     tmp_path: Path, runner: CliRunner
 ) -> None:
     index = build_index(tmp_path, SOUNDS)
-    client = create_app(make_settings(index)).test_client()
-    data = client.get("/api/search", query_string={"q": "尤科斯"}).get_json()
-    assert {h["id"] for h in data["hits"]} == {"yukos-1", "yukos-2"}
-    assert "matched Yukos for 尤科斯" in [w["text"] for w in data["hits"][0]["why"]]
+    hits = api_search(index)
+    found = hits("尤科斯")
+    assert {h["id"] for h in found} == {"yukos-1", "yukos-2"}
+    assert "matched Yukos for 尤科斯" in [w["text"] for w in found[0]["why"]]
     result = run(runner, index, "search", "尤科斯")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "(matched Yukos for 尤科斯)" in result.output  # type: ignore[attr-defined]
     # A common word, and a Chinese name, are no transliteration: nothing is guessed.
     for q in ("油价", "王小明"):
-        data = client.get("/api/search", query_string={"q": q}).get_json()
-        assert not any(h["why"] for h in data["hits"]), q
+        assert not any(h["why"] for h in hits(q)), q
 
 
 # Written for these tests: the same company in Chinese only, and a story about oil.
@@ -460,12 +463,12 @@ SOUNDS_ZH = [
 
 def test_an_english_name_no_table_holds_finds_its_chinese_form_by_sound(tmp_path: Path) -> None:
     index = build_index(tmp_path, SOUNDS_ZH)
-    client = create_app(make_settings(index)).test_client()
-    data = client.get("/api/search", query_string={"q": "Yukos"}).get_json()
-    assert {h["id"] for h in data["hits"]} == {"yukos-zh-1", "yukos-zh-2"}
-    assert "matched 尤科斯 for Yukos" in [w["text"] for w in data["hits"][0]["why"]]
+    hits = api_search(index)
+    found = hits("Yukos")
+    assert {h["id"] for h in found} == {"yukos-zh-1", "yukos-zh-2"}
+    assert "matched 尤科斯 for Yukos" in [w["text"] for w in found[0]["why"]]
     # Typed in lower case, a word is a name only when a table says so.
-    assert client.get("/api/search", query_string={"q": "yukos"}).get_json()["hits"] == []
+    assert hits("yukos") == []
 
 
 def test_cli_and_api_search_a_typed_name_as_written(runner: CliRunner, names_index: Path) -> None:
@@ -473,6 +476,5 @@ def test_cli_and_api_search_a_typed_name_as_written(runner: CliRunner, names_ind
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     found = {h["id"] for h in json.loads(result.output)["hits"]}  # type: ignore[attr-defined]
     assert found == {"federer-en", "roger-en"}  # not "Federal budget passed"
-    client = create_app(make_settings(names_index)).test_client()
-    data = client.get("/api/search", query_string={"q": "Cannes film"}).get_json()
-    assert "canon-en" not in {h["id"] for h in data["hits"]}  # not Canon's ticker Cann.T
+    found = {h["id"] for h in api_search(names_index)("Cannes film")}
+    assert "canon-en" not in found  # not Canon's ticker Cann.T
