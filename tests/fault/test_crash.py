@@ -4,6 +4,7 @@ and running the same command again ends with exactly the expected articles."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import signal
@@ -91,7 +92,13 @@ def start(config: Path, *args: str) -> subprocess.Popen[bytes]:
 
 
 def files_of(home: Path) -> set[str]:
-    return {str(p.relative_to(home)) for p in home.rglob("*") if p.is_file()}
+    """The files under the index folder while a writer runs: a folder it removes while
+    they are listed (Whoosh's MAIN.tmp) is passed over, not an error (os.walk skips it)."""
+    return {
+        str(Path(folder, name).relative_to(home))
+        for folder, _, names in os.walk(home)
+        for name in names
+    }
 
 
 def kill_after(seconds: float) -> Callable[[subprocess.Popen[bytes], Path], None]:
